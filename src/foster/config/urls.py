@@ -1,0 +1,22 @@
+"""Top-level routes. Every route here must have a row in docs/authorization.md."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from foster.config.api import api_urlpatterns
+
+admin.site.site_header = "Foster"
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+    path("", include("foster.core.urls")),
+    path("accounts/", include("foster.accounts.urls")),
+    path("companies/", include("foster.registry.urls")),
+    path("", include("foster.portal.urls")),
+]

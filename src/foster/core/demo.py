@@ -1,0 +1,77 @@
+"""The demo data set: agencies, one user per role, 20,000 companies. Deterministic from a seed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from foster.accounts.choices import Role
+from foster.accounts.models import Agency, AgencyMembership, User
+from foster.accounts.seeding import agencies_seed
+from foster.registry.choices import MembershipRole, SizeClass
+from foster.registry.models import Company, CompanyMembership
+from foster.registry.seeding import companies_seed
+
+DEMO_PASSWORD = "foster-demo-2026"
+DEMO_COMPANIES = 20_000
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    role: str
+    agency: str = ""
+    is_staff: bool = False
+
+
+DEMO_USERS = [
+    DemoUser("planner@mss.demo.foster.kr", "김기획", Role.MINISTRY_PLANNER, agency="mss", is_staff=True),
+    DemoUser("official@kosme.demo.foster.kr", "이담당", Role.AGENCY_OFFICIAL, agency="kosme"),
+    DemoUser("official@kodit.demo.foster.kr", "박보증", Role.AGENCY_OFFICIAL, agency="kodit"),
+    DemoUser("reviewer@demo.foster.kr", "최심사", Role.REVIEWER),
+    DemoUser("founder@startup.demo.foster.kr", "정창업", Role.COMPANY_MEMBER),
+    DemoUser("innovation@large.demo.foster.kr", "한혁신", Role.LARGE_COMPANY_MEMBER),
+    DemoUser("citizen@demo.foster.kr", "윤시민", Role.PUBLIC),
+]
+
+
+@transaction.atomic
+def demo_users_seed() -> list[User]:
+    """Create the demo users (idempotent) and attach them to their agency or company."""
+    users = []
+    for spec in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            email=spec.email,
+            defaults={"full_name": spec.full_name, "role": spec.role, "is_staff": spec.is_staff},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if spec.agency:
+            AgencyMembership.objects.get_or_create(user=user, agency=Agency.objects.get(code=spec.agency))
+        users.append(user)
+    _attach_company("founder@startup.demo.foster.kr", SizeClass.STARTUP)
+    _attach_company("innovation@large.demo.foster.kr", SizeClass.LARGE)
+    return users
+
+
+def _attach_company(email: str, size_class: str) -> None:
+    user = User.objects.get(email=email)
+    if CompanyMembership.objects.filter(user=user).exists():
+        return
+    company = Company.objects.filter(size_class=size_class).order_by("id").first()
+    if company is not None:
+        CompanyMembership.objects.create(user=user, company=company, role=MembershipRole.OWNER)
+
+
+def demo_seed(*, seed: int = 2026, companies: int = DEMO_COMPANIES, progress: Callable[[int], None] | None = None) -> int:
+    """Seed the demo database if it is empty; returns the number of companies created."""
+    agencies_seed()
+    created = 0
+    if not Company.objects.exists():
+        created = companies_seed(count=companies, seed=seed, progress=progress)
+    demo_users_seed()
+    return created

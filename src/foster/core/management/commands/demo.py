@@ -1,0 +1,56 @@
+"""`foster demo`: migrate, seed the demo data, start a task worker and serve the platform."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from foster.core.demo import DEMO_COMPANIES, DEMO_PASSWORD, DEMO_USERS, demo_seed
+from foster.core.progress import cli_progress
+from foster.registry.models import Company
+
+
+class Command(BaseCommand):
+    help = (
+        "Run Foster with demo data: create or update the database, add demo companies and one "
+        "user per role (only the first time), start a background task worker and serve the site."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--address", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
+        parser.add_argument("--seed", type=int, default=2026, help="Seed of the demo data (same seed, same data).")
+        parser.add_argument("--companies", type=int, default=DEMO_COMPANIES, help="How many demo companies.")
+        parser.add_argument("--no-serve", action="store_true", help="Only prepare the database; do not serve.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database ready.")
+        todo = 0 if Company.objects.exists() else options["companies"]
+        advance = cli_progress(total=todo, description="Demo companies", stream=self.stderr, enabled=todo > 0)
+        created = demo_seed(seed=options["seed"], companies=options["companies"], progress=advance)
+        self.stdout.write(f"Demo data ready ({created} companies created, {Company.objects.count()} in total).")
+        self._print_logins()
+        if options["no_serve"]:
+            return
+        worker = None
+        if settings.TASK_BACKEND == "database":
+            worker = subprocess.Popen([sys.executable, "-m", "foster.cli", "db_worker", "--interval", "0.5"])
+            self.stdout.write("Background task worker started.")
+        try:
+            self.stdout.write(self.style.SUCCESS(f"Open http://{options['address']}/ in your browser (Ctrl-C stops)."))
+            call_command("runserver", options["address"], use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def _print_logins(self) -> None:
+        self.stdout.write("\nDemo log-ins (password for all: %s)" % DEMO_PASSWORD)
+        for user in DEMO_USERS:
+            self.stdout.write(f"  {user.role:<22} {user.email}")
+        self.stdout.write("")

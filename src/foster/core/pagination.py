@@ -1,0 +1,9 @@
+from rest_framework.pagination import PageNumberPagination
+
+
+class FosterPagination(PageNumberPagination):
+    """Page-number pagination with a bounded, client-chosen page size."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from foster.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("healthz/", views.health, name="health"),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
+]

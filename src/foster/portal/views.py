@@ -1,0 +1,24 @@
+"""The public portal: open to anonymous visitors."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from foster.accounts.models import Agency
+from foster.registry.models import Company
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Front page: what Foster is, public statistics of the registry, and where to go next."""
+    by_adoption = dict(Company.objects.values_list("ai_adoption").annotate(n=Count("id")).order_by())
+    total = sum(by_adoption.values())
+    context = {
+        "company_count": total,
+        "agency_count": Agency.objects.count(),
+        "ai_in_use_count": by_adoption.get("in_use", 0) + by_adoption.get("ai_provider", 0),
+    }
+    return render(request, "portal/home.html", context)

@@ -1,0 +1,157 @@
+"""Registry REST API: the same scoping selector and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from foster.registry.choices import AIAdoption, Region, SizeClass
+from foster.registry.models import Company, ValuationRecord
+from foster.registry.selectors import CompanyFilter, company_search, valuation_queryset_for
+from foster.registry.services import (
+    CompanyData,
+    company_data_from,
+    company_register,
+    company_update,
+    valuation_record_add,
+)
+
+
+class ValuationRecordSerializer(serializers.ModelSerializer[ValuationRecord]):
+    class Meta:
+        model = ValuationRecord
+        fields = ["id", "company", "valued_on", "amount_krw", "amount_usd", "source", "note", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class CompanySerializer(serializers.ModelSerializer[Company]):
+    business_registration_number = serializers.CharField(max_length=12)
+
+    class Meta:
+        model = Company
+        fields = [
+            "id",
+            "business_registration_number",
+            "name_ko",
+            "name_en",
+            "ksic_section",
+            "ksic_division",
+            "region",
+            "size_class",
+            "founded_on",
+            "employees",
+            "revenue_krw",
+            "ai_adoption",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "ksic_section", "created_at", "updated_at"]
+        extra_kwargs = {"business_registration_number": {"validators": []}}
+
+
+def _raise_api_error(error: DjangoValidationError) -> None:
+    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Partial match on Korean/English name or registration number"),
+    OpenApiParameter("region", OpenApiTypes.STR, enum=Region.values),
+    OpenApiParameter("ksic_section", OpenApiTypes.STR),
+    OpenApiParameter("ksic_division", OpenApiTypes.STR),
+    OpenApiParameter("size_class", OpenApiTypes.STR, enum=SizeClass.values),
+    OpenApiParameter("ai_adoption", OpenApiTypes.STR, enum=AIAdoption.values),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=FILTER_PARAMETERS))
+class CompanyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Company],
+):
+    """Companies the caller may see. Create registers the caller's company; update edits it."""
+
+    serializer_class = CompanySerializer
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        filters = CompanyFilter(
+            query=params.get("q", ""),
+            region=params.get("region", ""),
+            ksic_section=params.get("ksic_section", ""),
+            ksic_division=params.get("ksic_division", ""),
+            size_class=params.get("size_class", ""),
+            ai_adoption=params.get("ai_adoption", ""),
+        )
+        return company_search(user=self.request.user, filters=filters)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = {k: v for k, v in serializer.validated_data.items() if k in CompanyData.__dataclass_fields__}
+        try:
+            company = company_register(user=request.user, data=CompanyData(**values))
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        company = self.get_object()
+        partial = kwargs.get("partial", False)
+        serializer = self.get_serializer(company, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = company_data_from(company)
+        for key, value in serializer.validated_data.items():
+            if key in CompanyData.__dataclass_fields__:
+                setattr(data, key, value)
+        try:
+            company = company_update(user=request.user, company=company, data=data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return Response(CompanySerializer(company).data)
+
+
+class ValuationRecordViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ValuationRecord]
+):
+    """Valuation history of the companies the caller may see."""
+
+    serializer_class = ValuationRecordSerializer
+
+    def get_queryset(self) -> Any:
+        queryset = valuation_queryset_for(self.request.user).order_by("company_id", "-valued_on", "-id")
+        company = self.request.query_params.get("company")
+        if company and company.isdigit():
+            queryset = queryset.filter(company_id=int(company))
+        return queryset
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        company = data.pop("company")
+        from foster.registry.selectors import company_queryset_for
+
+        if not company_queryset_for(request.user).filter(pk=company.pk).exists():
+            raise ValidationError({"company": ["No such company."]})
+        try:
+            record = valuation_record_add(user=request.user, company=company, **data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return Response(ValuationRecordSerializer(record).data, status=status.HTTP_201_CREATED)

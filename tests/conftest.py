@@ -1,0 +1,54 @@
+"""Shared fixtures: one user per role, companies, and a logged-in client per role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from foster.accounts.choices import Role
+from foster.accounts.models import Agency, User
+from tests.factories import AgencyFactory, AgencyMembershipFactory, CompanyFactory, CompanyMembershipFactory, UserFactory
+
+ROLES = [role.value for role in Role]
+
+
+@pytest.fixture
+def agency(db: None) -> Agency:
+    return AgencyFactory(code="kosme", name_ko="중소벤처기업진흥공단", name_en="KOSME")
+
+
+@pytest.fixture
+def make_user(db: None, agency: Agency) -> Callable[[str], User]:
+    """Create a user of a role, with the memberships that role has in real life."""
+
+    def make(role: str) -> User:
+        user = UserFactory(role=role)
+        if role == Role.AGENCY_OFFICIAL:
+            AgencyMembershipFactory(user=user, agency=agency)
+        if role == Role.MINISTRY_PLANNER:
+            AgencyMembershipFactory(user=user, agency=AgencyFactory(code="mss"))
+        if role in {Role.COMPANY_MEMBER, Role.LARGE_COMPANY_MEMBER}:
+            CompanyMembershipFactory(user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user: Callable[[str], User]) -> Callable[[str | None], Client]:
+    """A test client logged in as a new user of ``role`` (None: anonymous)."""
+
+    def make(role: str | None) -> Client:
+        client = Client()
+        if role is not None:
+            client.force_login(make_user(role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def company(db: None):  # type: ignore[no-untyped-def]
+    return CompanyFactory()
