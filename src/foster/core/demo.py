@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from foster.accounts.choices import Role
@@ -53,9 +54,35 @@ def demo_users_seed() -> list[User]:
         if spec.agency:
             AgencyMembership.objects.get_or_create(user=user, agency=Agency.objects.get(code=spec.agency))
         users.append(user)
+    staff_group = ministry_staff_group_seed()
+    for user in users:
+        if user.is_staff:
+            user.groups.add(staff_group)
     _attach_company("founder@startup.demo.foster.kr", SizeClass.STARTUP)
     _attach_company("innovation@large.demo.foster.kr", SizeClass.LARGE)
     return users
+
+
+MINISTRY_STAFF_GROUP = "Ministry staff"
+MINISTRY_STAFF_PERMISSIONS = {
+    # app label: actions on every model of the app, for the administration site
+    "accounts": ("view", "add", "change"),
+    "registry": ("view", "add", "change"),
+    "core": ("view",),
+}
+
+
+def ministry_staff_group_seed() -> Group:
+    """The group that gives ministry staff the administration site: manage users, agencies and
+    memberships, view and correct the registry, read the audit trail (never edit it)."""
+    group, _created = Group.objects.get_or_create(name=MINISTRY_STAFF_GROUP)
+    permissions = [
+        permission
+        for permission in Permission.objects.filter(content_type__app_label__in=MINISTRY_STAFF_PERMISSIONS)
+        if permission.codename.split("_", 1)[0] in MINISTRY_STAFF_PERMISSIONS[permission.content_type.app_label]
+    ]
+    group.permissions.set(permissions)
+    return group
 
 
 def _attach_company(email: str, size_class: str) -> None:

@@ -1,0 +1,79 @@
+"""Running long work in the background through the Django Tasks API, with progress the user sees.
+
+Pattern (see docs/architecture.md):
+
+    job = job_create(kind="registry.import", owner=user, total=rows)
+    job_enqueue(company_import_task, job, upload_id=...)   # after the surrounding transaction commits
+
+    @task()
+    def company_import_task(job_id: int, upload_id: int) -> None:
+        with job_running(job_id) as report:                # marks running / succeeded / failed
+            for done in ...:
+                report(done, total)                        # stored; the page polls it with htmx
+            return {"next_url": ...}                       # stored as the job's result
+
+The embedded default runs tasks in a database-backed worker (`foster db_worker`, started by
+`foster demo`); at scale `TASK_BACKEND=rq` sends them to Redis-backed workers (`foster rqworker`);
+tests use the immediate backend, so a task runs inside ``on_commit`` of the request that queued it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from foster.core.models import Job
+from foster.core.services import job_fail, job_finish, job_progress
+
+logger = logging.getLogger(__name__)
+
+
+class JobError(Exception):
+    """A failure whose message is meant for the user (shown on the job page as is)."""
+
+
+def job_enqueue(task: Any, job: Job, **kwargs: Any) -> None:
+    """Queue ``task(job_id=job.pk, **kwargs)`` once the current transaction has committed."""
+
+    def send() -> None:
+        result = task.enqueue(job_id=job.pk, **kwargs)
+        Job.objects.filter(pk=job.pk, task_result_id="").update(task_result_id=str(result.id))
+
+    transaction.on_commit(send)
+
+
+@contextmanager
+def job_running(job_id: int) -> Iterator[Callable[..., None]]:
+    """Context for the body of a background task: yields ``report(done, total=None, message=None)``.
+
+    The body stores its result with ``report.result = {...}``; on a ``JobError`` the job fails with
+    that message, on any other exception with a generic message (details go to the log).
+    """
+    state: dict[str, Any] = {"result": {}, "message": ""}
+
+    def report(done: int, total: int | None = None, message: str | None = None) -> None:
+        job_progress(job_id=job_id, done=done, total=total, message=message)
+
+    report.state = state  # type: ignore[attr-defined]
+    owner_language = (
+        Job.objects.filter(pk=job_id).values_list("owner__preferred_language", flat=True).first() or "ko"
+    )
+    # Messages written by the task are for the job's owner: write them in the owner's language.
+    with translation.override(owner_language):
+        job_progress(job_id=job_id, done=0)
+        try:
+            yield report
+        except JobError as error:
+            job_fail(job_id=job_id, message=str(error), result=state["result"])
+            return
+        except Exception:
+            logger.exception("background job %s failed", job_id)
+            job_fail(job_id=job_id, message=_("The job failed unexpectedly; nothing was changed. Please try again."))
+            raise
+        job_finish(job_id=job_id, result=state["result"], message=state["message"])
