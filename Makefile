@@ -34,7 +34,9 @@ test: install
 	FOSTER_MODE=test $(BIN)/foster makemigrations --check --dry-run
 	FOSTER_MODE=test $(BIN)/lint-imports
 	FOSTER_MODE=test $(BIN)/mypy
-	FOSTER_MODE=test $(BIN)/pytest $(PYTEST_ARGS)
+	FOSTER_MODE=test $(BIN)/pytest $(PYTEST_ARGS) || { status=$$?; if [ $$status -eq 5 ]; then \
+		echo "pytest collected no tests: a suite that runs nothing proves nothing (see testpaths in pyproject.toml)." >&2; \
+		fi; exit $$status; }
 
 ## Recompile the Python lock file after editing pyproject.toml (needs the registry).
 lock: $(PY_STAMP)

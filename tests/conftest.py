@@ -9,7 +9,13 @@ from django.test import Client
 
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, User
-from tests.factories import AgencyFactory, AgencyMembershipFactory, CompanyFactory, CompanyMembershipFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    AgencyMembershipFactory,
+    CompanyFactory,
+    CompanyMembershipFactory,
+    UserFactory,
+)
 
 ROLES = [role.value for role in Role]
 

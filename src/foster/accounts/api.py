@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,4 +44,7 @@ class CurrentUserView(APIView):
     serializer_class = CurrentUserSerializer
 
     def get(self, request: Request) -> Response:
-        return Response(CurrentUserSerializer(request.user).data)
+        user = request.user
+        if not isinstance(user, User):  # the default IsAuthenticated permission has already refused anonymous callers
+            raise NotAuthenticated
+        return Response(CurrentUserSerializer(user).data)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "foster.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Registers the `rules` permissions; without this import every permission is refused.
+        from foster.accounts import permissions  # noqa: F401

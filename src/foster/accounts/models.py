@@ -31,6 +31,10 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("role", Role.MINISTRY_PLANNER)
         return self.create_user(email, password, **extra)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Log-in looks the e-mail address up case-insensitively (``Kim@Example.kr`` is ``kim@example.kr``)."""
+        return self.get(email__iexact=(username or "").strip())
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an e-mail address and has one role on the platform."""
@@ -47,7 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

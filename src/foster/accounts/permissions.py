@@ -21,9 +21,18 @@ def is_ministry_planner(user: Any) -> bool:
     return _has_role(user, Role.MINISTRY_PLANNER)
 
 
+def has_agency_membership(user: Any) -> bool:
+    """Whether the user works for at least one agency; asked once per user object (one request)."""
+    cached = getattr(user, "_foster_has_agency_membership", None)
+    if cached is None:
+        cached = bool(getattr(user, "pk", None)) and user.agency_memberships.exists()
+        user._foster_has_agency_membership = cached
+    return bool(cached)
+
+
 @rules.predicate
 def is_agency_official(user: Any) -> bool:
-    return _has_role(user, Role.AGENCY_OFFICIAL) and user.agency_memberships.exists()
+    return _has_role(user, Role.AGENCY_OFFICIAL) and has_agency_membership(user)
 
 
 @rules.predicate

@@ -22,6 +22,7 @@ def user_signup(*, email: str, full_name: str, password: str) -> User:
 def agency_membership_grant(*, actor: User | None, user: User, agency: Agency, title: str = "") -> AgencyMembership:
     """Make ``user`` an official of ``agency``."""
     membership, _created = AgencyMembership.objects.get_or_create(user=user, agency=agency, defaults={"title": title})
+    user._foster_has_agency_membership = True  # type: ignore[attr-defined]  # refresh the per-request cache
     if user.role != Role.AGENCY_OFFICIAL:
         user.role = Role.AGENCY_OFFICIAL
         user.save(update_fields=["role"])

@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from foster.accounts.forms import EmailAuthenticationForm, SignupForm
+from foster.accounts.models import User
 from foster.accounts.selectors import agencies_of
 from foster.accounts.services import user_signup
 from foster.registry.selectors import company_queryset_for
@@ -43,8 +45,11 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     """The signed-in user's account, agencies and companies."""
+    user = request.user
+    if not isinstance(user, User):  # login_required has already sent anonymous visitors to the log-in page
+        raise PermissionDenied
     context = {
-        "agencies": agencies_of(request.user),
-        "companies": company_queryset_for(request.user).filter(memberships__user=request.user),
+        "agencies": agencies_of(user),
+        "companies": company_queryset_for(user).filter(memberships__user=user),
     }
     return render(request, "accounts/profile.html", context)

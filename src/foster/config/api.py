@@ -4,12 +4,20 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from foster.accounts.api import AgencyViewSet, CurrentUserView
+from foster.applications.api import ApplicationViewSet
+from foster.programs.api import CallViewSet, ProgramViewSet
 from foster.registry.api import CompanyViewSet, ValuationRecordViewSet
+from foster.reviews.api import CallRankingViewSet, ReviewAssignmentViewSet
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("companies", CompanyViewSet, basename="company")
 router.register("valuations", ValuationRecordViewSet, basename="valuation")
+router.register("review-assignments", ReviewAssignmentViewSet, basename="review-assignment")
+router.register("call-rankings", CallRankingViewSet, basename="call-ranking")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("programs", ProgramViewSet, basename="program")
+router.register("calls", CallViewSet, basename="call")
 
 api_urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "foster.core",
     "foster.accounts",
     "foster.registry",
+    "foster.programs",
+    "foster.applications",
+    "foster.reviews",
     "foster.portal",
 ]
 
@@ -69,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "foster.core.middleware.KoreanFirstLocaleMiddleware",  # Korean unless the visitor switched language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -138,6 +141,7 @@ if MODE == "test":
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the language switch is remembered for a year
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
@@ -175,11 +179,11 @@ if TASK_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# RQ workers (`foster rqworker default`) must run jobs through the Django Tasks shim.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # E-mail
-EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default="consolemail://" if IS_EMBEDDED else "smtp://localhost:25"
-)
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if IS_EMBEDDED else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="foster@localhost")
 
@@ -204,6 +208,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One stable schema name per choice set, so generated clients keep their enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "foster.applications.choices.ApplicationStatus",
+        "AssignmentStatusEnum": "foster.reviews.choices.AssignmentStatus",
+        "JobStatusEnum": "foster.core.choices.JobStatus",
+    },
 }
 
 # Security: strict unless embedded. `manage.py check --deploy` passes with production variables.
@@ -213,6 +223,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if not IS_EMBEDDED:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancers probe over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -18,5 +18,9 @@ urlpatterns = [
     path("", include("foster.core.urls")),
     path("accounts/", include("foster.accounts.urls")),
     path("companies/", include("foster.registry.urls")),
+    path("calls/", include("foster.programs.urls_portal")),
+    path("programs/", include("foster.programs.urls")),
+    path("reviews/", include("foster.reviews.urls")),
+    path("applications/", include("foster.applications.urls")),
     path("", include("foster.portal.urls")),
 ]

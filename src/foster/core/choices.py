@@ -7,3 +7,13 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each user chooses which kinds they receive and how."""
+
+    SUBMISSION_RECEIVED = "submission_received", _("Submission received")
+    SCREENING_RESULT = "screening_result", _("Screening result")
+    DECISION = "decision", _("Selection decision")
+    REVIEW_ASSIGNMENT = "review_assignment", _("Review assignment")
+    REVIEW_REMINDER = "review_reminder", _("Review deadline reminder")

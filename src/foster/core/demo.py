@@ -11,9 +11,12 @@ from django.db import transaction
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, AgencyMembership, User
 from foster.accounts.seeding import agencies_seed
+from foster.applications.seeding import applications_seed
+from foster.programs.seeding import programs_seed
 from foster.registry.choices import MembershipRole, SizeClass
 from foster.registry.models import Company, CompanyMembership
 from foster.registry.seeding import companies_seed
+from foster.reviews.seeding import reviews_seed
 
 DEMO_PASSWORD = "foster-demo-2026"
 DEMO_COMPANIES = 20_000
@@ -94,11 +97,16 @@ def _attach_company(email: str, size_class: str) -> None:
         CompanyMembership.objects.create(user=user, company=company, role=MembershipRole.OWNER)
 
 
-def demo_seed(*, seed: int = 2026, companies: int = DEMO_COMPANIES, progress: Callable[[int], None] | None = None) -> int:
+def demo_seed(
+    *, seed: int = 2026, companies: int = DEMO_COMPANIES, progress: Callable[[int], None] | None = None
+) -> int:
     """Seed the demo database if it is empty; returns the number of companies created."""
     agencies_seed()
     created = 0
     if not Company.objects.exists():
         created = companies_seed(count=companies, seed=seed, progress=progress)
     demo_users_seed()
+    programs_seed()
+    applications_seed(seed=seed)
+    reviews_seed(seed=seed)  # after the applications seed: scores closed calls' applications
     return created

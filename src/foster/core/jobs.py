@@ -10,7 +10,7 @@ Pattern (see docs/architecture.md):
         with job_running(job_id) as report:                # marks running / succeeded / failed
             for done in ...:
                 report(done, total)                        # stored; the page polls it with htmx
-            return {"next_url": ...}                       # stored as the job's result
+            report.state["result"] = {"next_url": ...}    # stored as the job's result
 
 The embedded default runs tasks in a database-backed worker (`foster db_worker`, started by
 `foster demo`); at scale `TASK_BACKEND=rq` sends them to Redis-backed workers (`foster rqworker`);
@@ -52,7 +52,8 @@ def job_enqueue(task: Any, job: Job, **kwargs: Any) -> None:
 def job_running(job_id: int) -> Iterator[Callable[..., None]]:
     """Context for the body of a background task: yields ``report(done, total=None, message=None)``.
 
-    The body stores its result with ``report.result = {...}``; on a ``JobError`` the job fails with
+    The body stores its result with ``report.state["result"] = {...}`` (and optionally a final
+    ``report.state["message"]``); on a ``JobError`` the job fails with
     that message, on any other exception with a generic message (details go to the log).
     """
     state: dict[str, Any] = {"result": {}, "message": ""}
@@ -61,9 +62,7 @@ def job_running(job_id: int) -> Iterator[Callable[..., None]]:
         job_progress(job_id=job_id, done=done, total=total, message=message)
 
     report.state = state  # type: ignore[attr-defined]
-    owner_language = (
-        Job.objects.filter(pk=job_id).values_list("owner__preferred_language", flat=True).first() or "ko"
-    )
+    owner_language = Job.objects.filter(pk=job_id).values_list("owner__preferred_language", flat=True).first() or "ko"
     # Messages written by the task are for the job's owner: write them in the owner's language.
     with translation.override(owner_language):
         job_progress(job_id=job_id, done=0)

@@ -1,4 +1,4 @@
-"""Platform-wide records: the audit trail and the progress of background jobs."""
+"""Platform-wide records: the audit trail, the progress of background jobs and notifications."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from foster.core.choices import JobStatus
+from foster.core.choices import JobStatus, NotificationKind
 
 
 class AuditEvent(models.Model):
@@ -70,3 +70,48 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+
+class Notification(models.Model):
+    """An in-app notice to one user (the same text may also have gone out by e-mail).
+
+    Written only by ``core.services.notification_send``, which honours the user's preferences.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of notification. No row means both channels are on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    by_email = models.BooleanField(_("by e-mail"), default=True)
+    in_app = models.BooleanField(_("in the application"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="core_notificationpreference_user_kind_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind}"

@@ -1,13 +1,18 @@
-"""Writes for platform-wide records: audit events and job progress."""
+"""Writes for platform-wide records: audit events, job progress and notifications."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import models
+from django.utils import timezone
 
 from foster.core.choices import JobStatus
-from foster.core.models import AuditEvent, Job
+from foster.core.models import AuditEvent, Job, Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
 
 
 def audit_event_record(
@@ -57,3 +62,39 @@ def job_finish(*, job_id: int, result: dict[str, Any], message: str = "") -> Non
 def job_fail(*, job_id: int, message: str, result: dict[str, Any] | None = None) -> None:
     """Mark a job as failed, saying why in words the user can act on."""
     Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, message=message, result=result or {})
+
+
+def notification_send(*, user: Any, kind: str, subject: str, body: str, url: str = "") -> Notification | None:
+    """Tell ``user`` something, by e-mail and in the application, as their preferences allow.
+
+    ``subject`` and ``body`` are already in the user's language. Returns the in-app notice, or
+    None if the user receives this kind in the application no more. Call it after the change it
+    reports has committed (``transaction.on_commit``), so that nobody is told of a change that
+    was rolled back.
+    """
+    if user is None or not user.is_active:
+        return None
+    preference = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    by_email = preference.by_email if preference else True
+    in_app = preference.in_app if preference else True
+    if by_email and user.email:
+        try:
+            send_mail(subject, f"{body}\n\n{url}" if url else body, None, [user.email])
+        except Exception:  # a mail server outage must not lose the in-app notice
+            logger.exception("notification e-mail to user %s failed", user.pk)
+    if not in_app:
+        return None
+    return Notification.objects.create(user=user, kind=kind, subject=subject[:200], body=body, url=url)
+
+
+def notification_preferences_set(*, user: Any, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Store ``user``'s choice per kind: ``{kind: (by_email, in_app)}``."""
+    for kind, (by_email, in_app) in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"by_email": by_email, "in_app": in_app}
+        )
+
+
+def notifications_mark_read(*, user: Any) -> int:
+    """Mark every unread notice of ``user`` as read; returns how many were unread."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,14 +1,21 @@
-"""Platform-wide pages: background job progress and the health check."""
+"""Platform-wide pages: background job progress, notifications and the health check."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from foster.core.selectors import job_queryset_for
+from foster.core.forms import NotificationPreferenceForm
+from foster.core.models import NotificationPreference
+from foster.core.selectors import job_queryset_for, notification_queryset_for
+from foster.core.services import notification_preferences_set, notifications_mark_read
 
 
 @require_GET
@@ -28,3 +35,32 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})
+
+
+def _signed_in(request: HttpRequest) -> Any:
+    return request.user
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notices, newest first; opening the page marks them read."""
+    notices = list(notification_queryset_for(request.user)[:100])
+    notifications_mark_read(user=request.user)
+    return render(request, "core/notification_list.html", {"notifications": notices})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Which kinds of notification the user receives, by e-mail and in the application."""
+    current = {
+        preference.kind: (preference.by_email, preference.in_app)
+        for preference in NotificationPreference.objects.filter(user=_signed_in(request))
+    }
+    form = NotificationPreferenceForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        notification_preferences_set(user=request.user, choices=form.choices())
+        messages.success(request, _("Your notification preferences were saved."))
+        return redirect("core:notification-list")
+    return render(request, "core/notification_preferences.html", {"form": form})

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from foster.registry.choices import AIAdoption, Region, SizeClass
 from foster.registry.models import Company, ValuationRecord
-from foster.registry.selectors import CompanyFilter, company_search, valuation_queryset_for
+from foster.registry.selectors import CompanyFilter, company_queryset_for, company_search, valuation_queryset_for
 from foster.registry.services import (
     CompanyData,
     company_data_from,
@@ -25,7 +25,17 @@ from foster.registry.services import (
 )
 
 
+class VisibleCompanyField(serializers.PrimaryKeyRelatedField[Company]):
+    """A company the caller may see; any other id gets the answer of an id that does not exist."""
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return company_queryset_for(getattr(request, "user", None))
+
+
 class ValuationRecordSerializer(serializers.ModelSerializer[ValuationRecord]):
+    company = VisibleCompanyField()
+
     class Meta:
         model = ValuationRecord
         fields = ["id", "company", "valued_on", "amount_krw", "amount_usd", "source", "note", "created_at"]
@@ -54,7 +64,7 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
             "updated_at",
         ]
         read_only_fields = ["id", "ksic_section", "created_at", "updated_at"]
-        extra_kwargs = {"business_registration_number": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"business_registration_number": {"validators": []}}
 
 
 def _raise_api_error(error: DjangoValidationError) -> None:
@@ -144,10 +154,6 @@ class ValuationRecordViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         company = data.pop("company")
-        from foster.registry.selectors import company_queryset_for
-
-        if not company_queryset_for(request.user).filter(pk=company.pk).exists():
-            raise ValidationError({"company": ["No such company."]})
         try:
             record = valuation_record_add(user=request.user, company=company, **data)
         except DjangoPermissionDenied as error:

@@ -78,3 +78,14 @@ class ValuationSource(models.TextChoices):
     PUBLIC_MARKET = "public_market", _("Public market")
     APPRAISAL = "appraisal", _("Appraisal")
     SELF_REPORTED = "self_reported", _("Self-reported")
+
+
+class ImportStatus(models.TextChoices):
+    """Where an uploaded company file stands: checked (dry run), ready, applied, or refused."""
+
+    CHECKING = "checking", _("Checking")
+    INVALID = "invalid", _("Has errors")
+    READY = "ready", _("Ready to apply")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")

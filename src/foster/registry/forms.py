@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from foster.registry import ksic
 from foster.registry.choices import AIAdoption, Region, SizeClass, ValuationSource
+from foster.registry.selectors import CompanyFilter
 from foster.registry.services import CompanyData
 
 
@@ -23,13 +24,15 @@ class CompanyForm(forms.Form):
     name_ko = forms.CharField(label=_("Korean name"), max_length=200)
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     ksic_division = forms.ChoiceField(
-        label=_("Industry (KSIC division)"), choices=ksic.division_choices,
+        label=_("Industry (KSIC division)"),
+        choices=ksic.division_choices,
         help_text=_("The division of the Korean Standard Industrial Classification, 10th revision."),
     )
     region = forms.ChoiceField(label=_("Region"), choices=Region.choices)
     size_class = forms.ChoiceField(label=_("Size class"), choices=SizeClass.choices)
     founded_on = forms.DateField(
-        label=_("Founding date"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Founding date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("As on the registration certificate (YYYY-MM-DD)."),
     )
     employees = forms.IntegerField(label=_("Employees"), min_value=0, initial=0)
@@ -60,12 +63,46 @@ class ValuationForm(forms.Form):
 class CompanyFilterForm(forms.Form):
     """Filters of the company list (GET parameters)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        help_text=_("Part of the Korean or English name, or of the registration number."))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Part of the Korean or English name, or of the registration number."),
+    )
     region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices])
-    ksic_section = forms.ChoiceField(label=_("Industry section"), required=False,
-                                     choices=lambda: [("", _("All sections")), *ksic.section_choices()])
-    size_class = forms.ChoiceField(label=_("Size class"), required=False,
-                                   choices=[("", _("All sizes")), *SizeClass.choices])
-    ai_adoption = forms.ChoiceField(label=_("AI adoption"), required=False,
-                                    choices=[("", _("Any")), *AIAdoption.choices])
+    ksic_section = forms.ChoiceField(
+        label=_("Industry section"), required=False, choices=lambda: [("", _("All sections")), *ksic.section_choices()]
+    )
+    size_class = forms.ChoiceField(
+        label=_("Size class"), required=False, choices=[("", _("All sizes")), *SizeClass.choices]
+    )
+    ai_adoption = forms.ChoiceField(
+        label=_("AI adoption"), required=False, choices=[("", _("Any")), *AIAdoption.choices]
+    )
+
+    def to_filter(self) -> CompanyFilter:
+        """The selector's filter from valid GET parameters (no filter when they are invalid)."""
+        if not self.is_valid():
+            return CompanyFilter()
+        data = self.cleaned_data
+        return CompanyFilter(
+            query=data.get("q") or "",
+            region=data.get("region") or "",
+            ksic_section=data.get("ksic_section") or "",
+            size_class=data.get("size_class") or "",
+            ai_adoption=data.get("ai_adoption") or "",
+        )
+
+
+class CompanyImportForm(forms.Form):
+    """The upload of a company file; the import service checks its type, size and every row."""
+
+    file = forms.FileField(
+        label=_("Company file (CSV or Excel)"),
+        help_text=_(
+            "CSV in UTF-8 or CP949 (as Korean Excel saves it) or an Excel workbook (.xlsx). Row 1 holds "
+            "the column names. Companies already registered (same registration number) are updated; "
+            "an empty cell keeps the current value."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )

@@ -7,9 +7,11 @@ Read once from ``data/ksic10.csv``, which we wrote from the public classificatio
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from django.utils.translation import get_language
 
@@ -35,14 +37,20 @@ def _entries() -> tuple[KsicEntry, ...]:
         return tuple(KsicEntry(**row) for row in csv.DictReader(handle))
 
 
-def sections() -> dict[str, KsicEntry]:
+@cache
+def _by_level(level: str) -> Mapping[str, KsicEntry]:
+    # Built once and read-only: validation looks divisions up for every row of a bulk import.
+    return MappingProxyType({entry.code: entry for entry in _entries() if entry.level == level})
+
+
+def sections() -> Mapping[str, KsicEntry]:
     """Section letter (A..U) to entry."""
-    return {entry.code: entry for entry in _entries() if entry.level == "section"}
+    return _by_level("section")
 
 
-def divisions() -> dict[str, KsicEntry]:
+def divisions() -> Mapping[str, KsicEntry]:
     """Two-digit division code (01..99) to entry."""
-    return {entry.code: entry for entry in _entries() if entry.level == "division"}
+    return _by_level("division")
 
 
 def section_of(division_code: str) -> str:

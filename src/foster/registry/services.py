@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from foster.accounts.choices import Role
 from foster.core.services import audit_event_record
@@ -16,6 +17,9 @@ from foster.registry import ksic
 from foster.registry.choices import AIAdoption, MembershipRole, Region, SizeClass, ValuationSource
 from foster.registry.models import Company, CompanyMembership, ValuationRecord
 from foster.registry.validation import clean_business_registration_number, clean_ksic_division
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -44,32 +48,57 @@ class CompanyData:
             except ValidationError as error:
                 errors[field] = list(error.messages)
 
-        check("business_registration_number", lambda: clean_business_registration_number(self.business_registration_number))
-        check("name_ko", lambda: _required_text(self.name_ko, _("Enter the company's Korean name.")))
-        check("name_en", lambda: (self.name_en or "").strip())
+        # Messages are lazy and the allowed values precomputed: bulk import validates every row here.
+        check(
+            "business_registration_number",
+            lambda: clean_business_registration_number(self.business_registration_number),
+        )
+        check("name_ko", lambda: _required_text(self.name_ko, _KOREAN_NAME_REQUIRED))
+        check("name_en", lambda: _optional_text(self.name_en))
         check("ksic_division", lambda: clean_ksic_division(self.ksic_division))
-        check("region", lambda: _choice(self.region, Region.values, _("Choose one of the 17 regions.")))
-        check("size_class", lambda: _choice(self.size_class, SizeClass.values, _("Choose a size class.")))
-        check("ai_adoption", lambda: _choice(self.ai_adoption, AIAdoption.values, _("Choose an AI adoption status.")))
+        check("region", lambda: _choice(self.region, _REGION_VALUES, _REGION_INVALID))
+        check("size_class", lambda: _choice(self.size_class, _SIZE_CLASS_VALUES, _SIZE_CLASS_INVALID))
+        check("ai_adoption", lambda: _choice(self.ai_adoption, _AI_ADOPTION_VALUES, _AI_ADOPTION_INVALID))
         check("founded_on", lambda: _past_date(self.founded_on))
-        check("employees", lambda: _non_negative(self.employees, _("Employees must be zero or more.")))
-        check("revenue_krw", lambda: _non_negative(self.revenue_krw, _("Revenue must be zero or more won.")))
+        check("employees", lambda: _non_negative(self.employees, _EMPLOYEES_INVALID, maximum=_EMPLOYEES_MAX))
+        check("revenue_krw", lambda: _non_negative(self.revenue_krw, _REVENUE_INVALID, maximum=_REVENUE_MAX))
         if errors:
             raise ValidationError(errors)
         cleaned["ksic_section"] = ksic.section_of(cleaned["ksic_division"])
         return cleaned
 
 
-def _required_text(value: str, message: str) -> str:
+_REGION_VALUES = frozenset(Region.values)
+_SIZE_CLASS_VALUES = frozenset(SizeClass.values)
+_AI_ADOPTION_VALUES = frozenset(AIAdoption.values)
+_KOREAN_NAME_REQUIRED = gettext_lazy("Enter the company's Korean name.")
+_REGION_INVALID = gettext_lazy("Choose one of the 17 regions.")
+_SIZE_CLASS_INVALID = gettext_lazy("Choose a size class.")
+_AI_ADOPTION_INVALID = gettext_lazy("Choose an AI adoption status.")
+_EMPLOYEES_INVALID = gettext_lazy("Employees must be zero or more.")
+_REVENUE_INVALID = gettext_lazy("Revenue must be zero or more won.")
+_EMPLOYEES_MAX = 2_147_483_647  # the largest value the employees column holds
+_REVENUE_MAX = 9_223_372_036_854_775_807  # the largest value the revenue column holds
+_NAME_MAX_LENGTH = 200
+
+
+def _required_text(value: str, message: StrOrPromise) -> str:
     text = (value or "").strip()
     if not text:
         raise ValidationError(message)
-    if len(text) > 200:
+    if len(text) > _NAME_MAX_LENGTH:
         raise ValidationError(_("Use at most 200 characters."))
     return text
 
 
-def _choice(value: str, allowed: list[str], message: str) -> str:
+def _optional_text(value: str) -> str:
+    text = (value or "").strip()
+    if len(text) > _NAME_MAX_LENGTH:
+        raise ValidationError(_("Use at most 200 characters."))
+    return text
+
+
+def _choice(value: str, allowed: frozenset[str], message: StrOrPromise) -> str:
     if value not in allowed:
         raise ValidationError(message)
     return value
@@ -85,9 +114,11 @@ def _past_date(value: dt.date) -> dt.date:
     return value
 
 
-def _non_negative(value: int, message: str) -> int:
+def _non_negative(value: int, message: StrOrPromise, *, maximum: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValidationError(message)
+    if value > maximum:
+        raise ValidationError(_("Enter at most %(maximum)s.") % {"maximum": f"{maximum:,}"})
     return value
 
 
@@ -95,8 +126,10 @@ def _duplicate_error() -> ValidationError:
     return ValidationError(
         {
             "business_registration_number": [
-                _("A company with this business registration number is already registered. "
-                  "Ask one of its members or an agency official to add you.")
+                _(
+                    "A company with this business registration number is already registered. "
+                    "Ask one of its members or an agency official to add you."
+                )
             ]
         }
     )
@@ -171,7 +204,9 @@ def valuation_record_add(
     if not isinstance(amount_krw, int) or amount_krw <= 0:
         errors["amount_krw"] = [_("Enter the valuation as a whole number of won, greater than zero.")]
     if amount_usd is not None and (not isinstance(amount_usd, int) or amount_usd <= 0):
-        errors["amount_usd"] = [_("Enter the valuation in US dollars as a whole number greater than zero, or leave it empty.")]
+        errors["amount_usd"] = [
+            _("Enter the valuation in US dollars as a whole number greater than zero, or leave it empty.")
+        ]
     if source not in ValuationSource.values:
         errors["source"] = [_("Choose where the valuation comes from.")]
     if not isinstance(valued_on, dt.date) or valued_on > dt.date.today():

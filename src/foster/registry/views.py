@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from foster.core.models import AuditEvent
+from foster.core.pagination import CappedCountPaginator
 from foster.registry import ksic
 from foster.registry.forms import CompanyFilterForm, CompanyForm, ValuationForm
 from foster.registry.models import Company
@@ -53,7 +54,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form, filters = _filters_from(request)
     queryset = company_search(user=request.user, filters=filters)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -64,8 +65,12 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "can_register": request.user.has_perm("registry.add_company"),
         "sections": ksic.sections(),
     }
-    template = "registry/_company_table.html" if request.htmx else "registry/company_list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    # htmx asks for the table only; a history restore (back button, cache miss) needs the whole page.
+    htmx = request.htmx  # type: ignore[attr-defined]
+    partial = bool(htmx) and not htmx.history_restore_request
+    response = render(request, "registry/_company_table.html" if partial else "registry/company_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])  # the same URL answers a fragment or a page
+    return response
 
 
 @login_required

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from foster.core.demo import DEMO_COMPANIES, DEMO_PASSWORD, DEMO_USERS, demo_seed
 from foster.core.progress import cli_progress
@@ -32,7 +33,9 @@ class Command(BaseCommand):
         self.stdout.write("Database ready.")
         todo = 0 if Company.objects.exists() else options["companies"]
         advance = cli_progress(total=todo, description="Demo companies", stream=self.stderr, enabled=todo > 0)
-        created = demo_seed(seed=options["seed"], companies=options["companies"], progress=advance)
+        # Seeding sends the notifications a real run would; keep those e-mails out of the terminal.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            created = demo_seed(seed=options["seed"], companies=options["companies"], progress=advance)
         self.stdout.write(f"Demo data ready ({created} companies created, {Company.objects.count()} in total).")
         self._print_logins()
         if options["no_serve"]:
@@ -50,7 +53,7 @@ class Command(BaseCommand):
                 worker.wait(timeout=10)
 
     def _print_logins(self) -> None:
-        self.stdout.write("\nDemo log-ins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD})")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.role:<22} {user.email}")
         self.stdout.write("")

@@ -1,0 +1,63 @@
+"""Reads of applications. Every list, detail, download and API query starts from
+``application_queryset_for`` so that no path skips the scoping (deny by default)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from foster.accounts.choices import Role
+from foster.applications.models import Application, Attachment, StatusChange
+from foster.programs.models import Call
+
+
+def _reviewer_application_ids(user: Any) -> QuerySet[Any] | None:
+    """Applications assigned to ``user`` as a non-conflicted reviewer, from the reviews app.
+
+    Until ``reviews.selectors.application_queryset_for_reviewer`` exists, reviewers see none.
+    """
+    try:
+        from foster.reviews.selectors import application_queryset_for_reviewer
+    except ImportError:
+        return None
+    return application_queryset_for_reviewer(user).values("pk")
+
+
+def application_queryset_for(user: Any) -> QuerySet[Application]:
+    """The applications ``user`` may see: their companies' (company members), their agency's
+    calls' (agency officials), every one (ministry planners), the ones assigned to them without
+    a conflict (reviewers)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Application.objects.none()
+    applications = Application.objects.select_related("call", "call__program", "call__program__agency", "company")
+    if user.role == Role.MINISTRY_PLANNER:
+        return applications
+    condition = Q(company__memberships__user=user)
+    if user.role == Role.AGENCY_OFFICIAL:
+        agency_ids = list(user.agency_memberships.values_list("agency_id", flat=True))
+        if agency_ids:
+            condition |= Q(call__program__agency_id__in=agency_ids)
+    if user.role == Role.REVIEWER:
+        assigned = _reviewer_application_ids(user)
+        if assigned is not None:
+            condition |= Q(pk__in=assigned)
+    return applications.filter(condition).distinct()
+
+
+def attachment_queryset_for(user: Any) -> QuerySet[Attachment]:
+    """Attachments ``user`` may download: their companies' (company members), their agency's
+    calls' (agency officials), the applications assigned to them (reviewers, no conflict).
+    Ministry planners read applications but not the companies' documents."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role == Role.MINISTRY_PLANNER:
+        return Attachment.objects.none()
+    return Attachment.objects.filter(application__in=application_queryset_for(user).values("pk"))
+
+
+def status_history(application: Application) -> QuerySet[StatusChange]:
+    return application.status_changes.select_related("actor").order_by("created_at", "id")
+
+
+def call_applications_for(user: Any, call: Call) -> QuerySet[Application]:
+    """The applications to ``call`` that ``user`` may see, drafts left out (not yet sent)."""
+    return application_queryset_for(user).filter(call=call).exclude(status="draft").order_by("-submitted_at", "-id")

@@ -1,0 +1,29 @@
+"""Forms of the platform-wide pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from foster.core.choices import NotificationKind
+
+
+class NotificationPreferenceForm(forms.Form):
+    """Two check boxes per notification kind: by e-mail, in the application."""
+
+    def __init__(self, *args: Any, current: dict[str, tuple[bool, bool]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in NotificationKind.choices:
+            by_email, in_app = current.get(kind, (True, True))
+            self.fields[f"{kind}__email"] = forms.BooleanField(
+                label=_("%(kind)s by e-mail") % {"kind": label}, required=False, initial=by_email
+            )
+            self.fields[f"{kind}__in_app"] = forms.BooleanField(
+                label=_("%(kind)s in the application") % {"kind": label}, required=False, initial=in_app
+            )
+
+    def choices(self) -> dict[str, tuple[bool, bool]]:
+        data = self.cleaned_data
+        return {kind: (bool(data[f"{kind}__email"]), bool(data[f"{kind}__in_app"])) for kind in NotificationKind.values}

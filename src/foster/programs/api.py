@@ -1,0 +1,244 @@
+"""Programs REST API: the same scoping selectors and services as the pages.
+
+Every signed-in user reads programs and published calls; officials of the owning agency create
+and change them (PATCH for partial updates; PUT is not offered).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from foster.accounts.models import Agency
+from foster.programs.choices import PolicyTag, ProgramType
+from foster.programs.models import Call, Program
+from foster.programs.selectors import call_queryset_for, program_queryset_for
+from foster.programs.services import (
+    CallData,
+    ProgramData,
+    call_create,
+    call_data_from,
+    call_update,
+    program_create,
+    program_data_from,
+    program_update,
+)
+
+WRITE_METHODS = ["get", "post", "patch", "head", "options"]
+
+
+def _raise_api_error(error: DjangoValidationError) -> None:
+    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+class ProgramSerializer(serializers.ModelSerializer[Program]):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    agency_code = serializers.CharField(source="agency.code", read_only=True)
+    policy_tags = serializers.ListField(child=serializers.ChoiceField(choices=PolicyTag.choices), required=False)
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "agency",
+            "agency_code",
+            "code",
+            "name_ko",
+            "name_en",
+            "program_type",
+            "policy_tags",
+            "description_ko",
+            "description_en",
+            "private_matching_ratio",
+            "created_at",
+        ]
+        read_only_fields = ["id", "agency_code", "created_at"]
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
+
+
+class VisibleProgramField(serializers.PrimaryKeyRelatedField[Program]):
+    """A program the caller may see; any other id gets the answer of an id that does not exist."""
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return program_queryset_for(getattr(request, "user", None))
+
+
+class RubricCriteriaField(serializers.JSONField):
+    """The call's rubric criteria (``Rubric.criteria`` format), read from and written as a list."""
+
+    def get_attribute(self, instance: Call) -> Any:
+        return instance.rubric.criteria if instance.rubric else []
+
+
+class CallSerializer(serializers.ModelSerializer[Call]):
+    program = VisibleProgramField()
+    rubric_criteria = RubricCriteriaField()
+    eligibility_rules = serializers.JSONField(required=False)
+    is_open = serializers.BooleanField(read_only=True)
+    current_form_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "program",
+            "code",
+            "title_ko",
+            "title_en",
+            "summary_ko",
+            "summary_en",
+            "opens_at",
+            "closes_at",
+            "review_deadline",
+            "budget_krw",
+            "max_award_krw",
+            "reviewers_per_application",
+            "rubric_criteria",
+            "eligibility_rules",
+            "is_open",
+            "current_form_version",
+            "created_at",
+        ]
+        read_only_fields = ["id", "is_open", "current_form_version", "created_at"]
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
+        validators: list[Any] = []  # the service checks schedule and money, with a message per field
+
+    def get_current_form_version(self, call: Call) -> int | None:
+        form = call.current_form()
+        return form.version if form else None
+
+
+PROGRAM_PARAMETERS = [
+    OpenApiParameter("agency", OpenApiTypes.STR, description="Agency code, e.g. kosme"),
+    OpenApiParameter("program_type", OpenApiTypes.STR, enum=ProgramType.values),
+]
+CALL_PARAMETERS = [
+    *PROGRAM_PARAMETERS,
+    OpenApiParameter("open", OpenApiTypes.BOOL, description="true: open now; false: not open now"),
+    OpenApiParameter("program", OpenApiTypes.INT),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=PROGRAM_PARAMETERS))
+class ProgramViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Program],
+):
+    """Programs of every agency. Officials create and change their own agency's programs."""
+
+    serializer_class = ProgramSerializer
+    http_method_names = WRITE_METHODS
+
+    def get_queryset(self) -> Any:
+        queryset = program_queryset_for(self.request.user)
+        params = self.request.query_params
+        if params.get("agency"):
+            queryset = queryset.filter(agency__code=params["agency"])
+        if params.get("program_type"):
+            queryset = queryset.filter(program_type=params["program_type"])
+        return queryset.order_by("agency__code", "code")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        agency = values.pop("agency")
+        try:
+            program = program_create(user=request.user, agency=agency, data=ProgramData(**values))
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return Response(ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        program = self.get_object()
+        serializer = self.get_serializer(program, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = program_data_from(program)
+        for key, value in serializer.validated_data.items():
+            if key in ProgramData.__dataclass_fields__:
+                setattr(data, key, value)
+        try:
+            program = program_update(user=request.user, program=program, data=data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return Response(ProgramSerializer(program).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=CALL_PARAMETERS))
+class CallViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Call],
+):
+    """Published calls (and, for their agency's officials and planners, calls not yet open)."""
+
+    serializer_class = CallSerializer
+    http_method_names = WRITE_METHODS
+
+    def get_queryset(self) -> Any:
+        queryset = call_queryset_for(self.request.user)
+        params = self.request.query_params
+        if params.get("agency"):
+            queryset = queryset.filter(program__agency__code=params["agency"])
+        if params.get("program_type"):
+            queryset = queryset.filter(program__program_type=params["program_type"])
+        if params.get("program", "").isdigit():
+            queryset = queryset.filter(program_id=int(params["program"]))
+        is_open = params.get("open", "").lower()
+        now = timezone.now()
+        if is_open in {"true", "1", "yes"}:
+            queryset = queryset.filter(opens_at__lte=now, closes_at__gt=now)
+        elif is_open in {"false", "0", "no"}:
+            queryset = queryset.filter(Q(opens_at__gt=now) | Q(closes_at__lte=now))
+        return queryset.order_by("-opens_at", "id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        program = values.pop("program")
+        try:
+            call = call_create(user=request.user, program=program, data=CallData(**values))
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return Response(
+            CallSerializer(call, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        call = self.get_object()
+        serializer = self.get_serializer(call, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = call_data_from(call)
+        for key, value in serializer.validated_data.items():
+            if key in CallData.__dataclass_fields__:
+                setattr(data, key, value)
+        try:
+            call = call_update(user=request.user, call=call, data=data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return Response(CallSerializer(call, context=self.get_serializer_context()).data)

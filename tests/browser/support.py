@@ -1,0 +1,52 @@
+"""Helpers of the browser tests: where screenshots and axe reports go, and the page check."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE_REPORTS = ROOT / "artifacts" / "axe"
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def axe_violations(page: Any, name: str) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.1 A/AA and best practices) on the page; keep the report; return violations."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    violations: list[dict[str, Any]] = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+                resultTypes: ["violations"],
+            });
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(" "), summary: n.failureSummary})),
+            }));
+        }"""
+    )
+    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
+    (AXE_REPORTS / f"{name}.json").write_text(json.dumps(violations, ensure_ascii=False, indent=2), encoding="utf-8")
+    return violations
+
+
+def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [violation for violation in violations if violation["impact"] in {"serious", "critical"}]
+
+
+def check_page(page: Any, name: str) -> None:
+    """Screenshot the whole page, then assert axe finds nothing serious or critical."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert serious(axe_violations(page, name)) == [], name
