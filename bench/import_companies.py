@@ -31,7 +31,6 @@ import io
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from machine import cpu_and_memory
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -217,18 +218,8 @@ def _child(scenario: str, database_url: str, work: Path, rows: int) -> dict[str,
 
 
 def _machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
-        if match:
-            cpu = match.group(1).strip()
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        match = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
-        if match:
-            memory = f"{int(match.group(1)) / 1024 / 1024:.0f} GiB"
+    cpu, gib = cpu_and_memory()
+    memory = f"{gib:.0f} GiB" if gib else ""
     import sqlite3
 
     return {

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from machine import cpu_and_memory
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -210,18 +211,8 @@ def measure(repeat: int) -> list[dict[str, Any]]:
 
 
 def _machine(database_url: str) -> list[str]:
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
-        if match:
-            cpu = match.group(1).strip()
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        match = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
-        if match:
-            memory = f", {int(match.group(1)) / 1024 / 1024:.0f} GB RAM"
+    cpu, gib = cpu_and_memory()
+    memory = f", {gib:.0f} GB RAM" if gib else ""
     import psycopg
 
     with psycopg.connect(database_url) as connection:

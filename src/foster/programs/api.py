@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from foster.accounts.models import Agency
+from foster.core.api import service_errors_as_api_errors
 from foster.programs.choices import PolicyTag, ProgramType
 from foster.programs.models import Call, Program
 from foster.programs.selectors import call_queryset_for, program_queryset_for
@@ -35,10 +33,6 @@ from foster.programs.services import (
 )
 
 WRITE_METHODS = ["get", "post", "patch", "head", "options"]
-
-
-def _raise_api_error(error: DjangoValidationError) -> None:
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 class ProgramSerializer(serializers.ModelSerializer[Program]):
@@ -157,12 +151,8 @@ class ProgramViewSet(
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         agency = values.pop("agency")
-        try:
+        with service_errors_as_api_errors():
             program = program_create(user=request.user, agency=agency, data=ProgramData(**values))
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            _raise_api_error(error)
         return Response(ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -173,12 +163,8 @@ class ProgramViewSet(
         for key, value in serializer.validated_data.items():
             if key in ProgramData.__dataclass_fields__:
                 setattr(data, key, value)
-        try:
+        with service_errors_as_api_errors():
             program = program_update(user=request.user, program=program, data=data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            _raise_api_error(error)
         return Response(ProgramSerializer(program).data)
 
 
@@ -217,12 +203,8 @@ class CallViewSet(
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         program = values.pop("program")
-        try:
+        with service_errors_as_api_errors():
             call = call_create(user=request.user, program=program, data=CallData(**values))
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            _raise_api_error(error)
         return Response(
             CallSerializer(call, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
@@ -235,10 +217,6 @@ class CallViewSet(
         for key, value in serializer.validated_data.items():
             if key in CallData.__dataclass_fields__:
                 setattr(data, key, value)
-        try:
+        with service_errors_as_api_errors():
             call = call_update(user=request.user, call=call, data=data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            _raise_api_error(error)
         return Response(CallSerializer(call, context=self.get_serializer_context()).data)

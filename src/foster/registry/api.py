@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from foster.core.api import service_errors_as_api_errors
 from foster.registry.choices import AIAdoption, Region, SizeClass
 from foster.registry.models import Company, ValuationRecord
 from foster.registry.selectors import CompanyFilter, company_queryset_for, company_search, valuation_queryset_for
@@ -67,10 +65,6 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
         extra_kwargs: dict[str, dict[str, Any]] = {"business_registration_number": {"validators": []}}
 
 
-def _raise_api_error(error: DjangoValidationError) -> None:
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
-
-
 FILTER_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Partial match on Korean/English name or registration number"),
     OpenApiParameter("region", OpenApiTypes.STR, enum=Region.values),
@@ -109,12 +103,8 @@ class CompanyViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = {k: v for k, v in serializer.validated_data.items() if k in CompanyData.__dataclass_fields__}
-        try:
+        with service_errors_as_api_errors():
             company = company_register(user=request.user, data=CompanyData(**values))
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            _raise_api_error(error)
         return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -126,12 +116,8 @@ class CompanyViewSet(
         for key, value in serializer.validated_data.items():
             if key in CompanyData.__dataclass_fields__:
                 setattr(data, key, value)
-        try:
+        with service_errors_as_api_errors():
             company = company_update(user=request.user, company=company, data=data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            _raise_api_error(error)
         return Response(CompanySerializer(company).data)
 
 
@@ -154,10 +140,6 @@ class ValuationRecordViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         company = data.pop("company")
-        try:
+        with service_errors_as_api_errors():
             record = valuation_record_add(user=request.user, company=company, **data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            _raise_api_error(error)
         return Response(ValuationRecordSerializer(record).data, status=status.HTTP_201_CREATED)

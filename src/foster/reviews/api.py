@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from foster.core.api import service_errors_as_api_errors
 from foster.programs.selectors import call_manage_queryset_for
 from foster.reviews.models import ReviewAssignment, ScoreSheet
 from foster.reviews.selectors import assignment_queryset_for_reviewer, call_ranking_report
@@ -69,7 +68,7 @@ class ReviewAssignmentViewSet(
         serializer = ScoreSheetInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
+        with service_errors_as_api_errors():
             sheet = score_sheet_save(
                 user=request.user,
                 assignment=assignment,
@@ -77,12 +76,6 @@ class ReviewAssignmentViewSet(
                 comment=data["comment"],
                 submit=data["submit"],
             )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            raise ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-            ) from None
         return Response(ScoreSheetSerializer(sheet).data)
 
 
