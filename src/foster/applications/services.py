@@ -121,7 +121,7 @@ class DraftData:
 
 def _lock(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call", "call__program", "company", "form")
         .get(pk=application.pk)
     )

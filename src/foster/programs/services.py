@@ -454,7 +454,7 @@ def call_update(*, user: Any, call: Call, data: CallData, reason: str = "") -> C
     if not user.has_perm("programs.change_call", call):
         raise PermissionDenied(_("You may change only your own agency's calls."))
     cleaned = data.validate()
-    locked = Call.objects.select_for_update().select_related("rubric").get(pk=call.pk)
+    locked = Call.objects.select_for_update(of=("self",)).select_related("rubric").get(pk=call.pk)
     if cleaned["code"] != locked.code and _call_code_taken(cleaned["code"], exclude_pk=locked.pk):
         raise ValidationError({"code": [_("Another call already uses this code.")]})
     criteria = cleaned.pop("rubric_criteria")

@@ -128,7 +128,7 @@ def call_assign_reviewers(*, user: Any, call: Call, progress: Progress | None = 
     report = progress or (lambda done, total, message: None)
     report(0, 3, _("Reading applications and reviewers"))
     with transaction.atomic():
-        call = Call.objects.select_for_update().select_related("program").get(pk=call.pk)
+        call = Call.objects.select_for_update(of=("self",)).select_related("program").get(pk=call.pk)
         applications = list(
             Application.objects.filter(call=call, status__in=REVIEWABLE_STATUSES)
             .select_related("company")

@@ -250,7 +250,9 @@ def _own_assignment(user: Any, assignment: ReviewAssignment) -> ReviewAssignment
     if not assignment_queryset_for_reviewer(user).filter(pk=assignment.pk).exists():
         raise PermissionDenied(_("This application is not assigned to you."))
     return (
-        ReviewAssignment.objects.select_for_update().select_related("application__call__rubric").get(pk=assignment.pk)
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .select_related("application__call__rubric")
+        .get(pk=assignment.pk)
     )
 
 
