@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from foster.accounts.models import Agency
-from foster.core.api import service_errors_as_api_errors
+from foster.core.api import data_with_changes, service_errors_as_api_errors
 from foster.programs.choices import PolicyTag, ProgramType
 from foster.programs.models import Call, Program
 from foster.programs.selectors import call_queryset_for, program_queryset_for
@@ -159,10 +159,7 @@ class ProgramViewSet(
         program = self.get_object()
         serializer = self.get_serializer(program, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = program_data_from(program)
-        for key, value in serializer.validated_data.items():
-            if key in ProgramData.__dataclass_fields__:
-                setattr(data, key, value)
+        data = data_with_changes(program_data_from(program), serializer.validated_data)
         with service_errors_as_api_errors():
             program = program_update(user=request.user, program=program, data=data)
         return Response(ProgramSerializer(program).data)
@@ -213,10 +210,7 @@ class CallViewSet(
         call = self.get_object()
         serializer = self.get_serializer(call, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = call_data_from(call)
-        for key, value in serializer.validated_data.items():
-            if key in CallData.__dataclass_fields__:
-                setattr(data, key, value)
+        data = data_with_changes(call_data_from(call), serializer.validated_data)
         with service_errors_as_api_errors():
             call = call_update(user=request.user, call=call, data=data)
         return Response(CallSerializer(call, context=self.get_serializer_context()).data)

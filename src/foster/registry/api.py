@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from foster.core.api import service_errors_as_api_errors
+from foster.core.api import data_with_changes, service_errors_as_api_errors
 from foster.registry.choices import AIAdoption, Region, SizeClass
 from foster.registry.models import Company, ValuationRecord
 from foster.registry.selectors import CompanyFilter, company_queryset_for, company_search, valuation_queryset_for
@@ -112,10 +112,7 @@ class CompanyViewSet(
         partial = kwargs.get("partial", False)
         serializer = self.get_serializer(company, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        data = company_data_from(company)
-        for key, value in serializer.validated_data.items():
-            if key in CompanyData.__dataclass_fields__:
-                setattr(data, key, value)
+        data = data_with_changes(company_data_from(company), serializer.validated_data)
         with service_errors_as_api_errors():
             company = company_update(user=request.user, company=company, data=data)
         return Response(CompanySerializer(company).data)
