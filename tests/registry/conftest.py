@@ -13,22 +13,14 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from foster.registry.importing import ImportPlan, company_import_apply, company_import_check, company_import_create
-from foster.registry.models import Company
-
-FIELDS_COMPARED = (
-    "business_registration_number",
-    "name_ko",
-    "name_en",
-    "ksic_section",
-    "ksic_division",
-    "region",
-    "size_class",
-    "founded_on",
-    "employees",
-    "revenue_krw",
-    "ai_adoption",
+from foster.registry.importing import (
+    COMPARED_FIELDS,
+    ImportPlan,
+    company_import_apply,
+    company_import_check,
+    company_import_create,
 )
+from foster.registry.models import Company
 
 
 @pytest.fixture
@@ -53,4 +45,4 @@ def run_import(user: Any, content: bytes, *, filename: str = "companies.csv", dr
 
 def registry_state() -> list[tuple[Any, ...]]:
     """Every company's values, to show that a refused import changed nothing."""
-    return list(Company.objects.order_by("pk").values_list("pk", *FIELDS_COMPARED, "updated_at"))
+    return list(Company.objects.order_by("pk").values_list("pk", *COMPARED_FIELDS, "updated_at"))

@@ -11,6 +11,9 @@ import rules
 
 from foster.accounts.choices import Role
 
+# The roles that act for companies: they see and act for only the companies they are members of.
+COMPANY_SIDE_ROLES = frozenset({Role.COMPANY_MEMBER, Role.LARGE_COMPANY_MEMBER, Role.PUBLIC})
+
 
 def _has_role(user: Any, *roles: str) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in roles)
@@ -21,13 +24,33 @@ def is_ministry_planner(user: Any) -> bool:
     return _has_role(user, Role.MINISTRY_PLANNER)
 
 
-def has_agency_membership(user: Any) -> bool:
-    """Whether the user works for at least one agency; asked once per user object (one request)."""
-    cached = getattr(user, "_foster_has_agency_membership", None)
+_AGENCY_IDS_ATTRIBUTE = "_foster_agency_ids"
+
+
+def agency_ids_of(user: Any) -> frozenset[int]:
+    """The ids of the agencies ``user`` works for; asked once per user object (one request).
+
+    Every permission and selector that asks about agency membership should ask here.
+    """
+    cached: frozenset[int] | None = getattr(user, _AGENCY_IDS_ATTRIBUTE, None)
     if cached is None:
-        cached = bool(getattr(user, "pk", None)) and user.agency_memberships.exists()
-        user._foster_has_agency_membership = cached
-    return bool(cached)
+        cached = (
+            frozenset(user.agency_memberships.values_list("agency_id", flat=True))
+            if getattr(user, "pk", None)
+            else frozenset()
+        )
+        setattr(user, _AGENCY_IDS_ATTRIBUTE, cached)
+    return cached
+
+
+def agency_ids_forget(user: Any) -> None:
+    """Drop the remembered answer of ``agency_ids_of`` once ``user``'s memberships have changed."""
+    vars(user).pop(_AGENCY_IDS_ATTRIBUTE, None)
+
+
+def has_agency_membership(user: Any) -> bool:
+    """Whether the user works for at least one agency."""
+    return bool(agency_ids_of(user))
 
 
 @rules.predicate
@@ -43,7 +66,7 @@ def is_reviewer(user: Any) -> bool:
 @rules.predicate
 def is_company_side(user: Any) -> bool:
     """A company member, a large-company member, or a registered member of the public."""
-    return _has_role(user, Role.COMPANY_MEMBER, Role.LARGE_COMPANY_MEMBER, Role.PUBLIC)
+    return _has_role(user, *COMPANY_SIDE_ROLES)
 
 
 is_signed_in = rules.is_authenticated & rules.is_active

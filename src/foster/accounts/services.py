@@ -6,6 +6,7 @@ from django.db import transaction
 
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, AgencyMembership, User
+from foster.accounts.permissions import agency_ids_forget
 from foster.core.services import audit_event_record
 
 
@@ -22,7 +23,7 @@ def user_signup(*, email: str, full_name: str, password: str) -> User:
 def agency_membership_grant(*, actor: User | None, user: User, agency: Agency, title: str = "") -> AgencyMembership:
     """Make ``user`` an official of ``agency``."""
     membership, _created = AgencyMembership.objects.get_or_create(user=user, agency=agency, defaults={"title": title})
-    user._foster_has_agency_membership = True  # type: ignore[attr-defined]  # refresh the per-request cache
+    agency_ids_forget(user)
     if user.role != Role.AGENCY_OFFICIAL:
         user.role = Role.AGENCY_OFFICIAL
         user.save(update_fields=["role"])

@@ -11,10 +11,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from foster.accounts.choices import Role
+from foster.accounts.permissions import COMPANY_SIDE_ROLES
 from foster.registry.permissions import REGISTRY_WIDE_ROLES
-
-# Roles whose company list holds only the companies they are members of.
-_COMPANY_SIDE_ROLES = {Role.COMPANY_MEMBER, Role.LARGE_COMPANY_MEMBER, Role.PUBLIC}
 
 
 @dataclass(frozen=True)
@@ -39,12 +37,11 @@ def _mark_current(path: str, links: list[tuple[str, str | Promise]]) -> list[Nav
 
 def _companies_label(user: Any) -> str | Promise:
     """The company list's name in the navigation, or "" when the list would be empty for the role."""
-    if not (user.is_authenticated and user.has_perm("registry.view_company_list")):
+    if not user.has_perm("registry.view_company_list"):
         return ""
-    role = getattr(user, "role", "")
-    if role in REGISTRY_WIDE_ROLES:
+    if user.role in REGISTRY_WIDE_ROLES:
         return _("Companies")
-    if role in _COMPANY_SIDE_ROLES:
+    if user.role in COMPANY_SIDE_ROLES:
         return _("My companies")
     return ""
 
@@ -52,37 +49,31 @@ def _companies_label(user: Any) -> str | Promise:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Links shown in the header; each appears only for users allowed to open it."""
     user = request.user
+    companies_url = reverse("registry:company-list")
     links: list[tuple[str, str | Promise]] = [
         (reverse("portal:home"), _("Home")),
         (reverse("calls:call-list"), _("Open calls")),
     ]
-    if companies_label := _companies_label(user):
-        links.append((reverse("registry:company-list"), companies_label))
-    if user.is_authenticated and user.has_perm("registry.import_companies"):
-        links.append((reverse("registry:company-import"), _("Import")))
-    if user.is_authenticated and user.has_perm("programs.view_program_admin"):
-        links.append((reverse("programs:program-list"), _("Programs")))
-    if user.is_authenticated and getattr(user, "role", "") != Role.REVIEWER:
-        links.append((reverse("applications:application-list"), _("Applications")))
-    if user.is_authenticated and (
-        user.has_perm("reviews.view_own_assignments") or user.has_perm("reviews.manage_pool")
-    ):
-        links.append(
-            (
-                reverse("reviews:dashboard")
-                if user.has_perm("reviews.view_own_assignments")
-                else reverse("reviews:pool"),
-                _("Reviews"),
-            )
-        )
     if user.is_authenticated:
+        if companies_label := _companies_label(user):
+            links.append((companies_url, companies_label))
+        if user.has_perm("registry.import_companies"):
+            links.append((reverse("registry:company-import"), _("Import")))
+        if user.has_perm("programs.view_program_admin"):
+            links.append((reverse("programs:program-list"), _("Programs")))
+        if user.role != Role.REVIEWER:
+            links.append((reverse("applications:application-list"), _("Applications")))
+        # A reviewer's own assignments, or else the pool an official manages.
+        if user.has_perm("reviews.view_own_assignments"):
+            links.append((reverse("reviews:dashboard"), _("Reviews")))
+        elif user.has_perm("reviews.manage_pool"):
+            links.append((reverse("reviews:pool"), _("Reviews")))
         links.append((reverse("core:notification-list"), _("Notifications")))
-    if user.is_authenticated and user.is_staff:
-        links.append((reverse("admin:index"), _("Administration")))
+        if user.is_staff:
+            links.append((reverse("admin:index"), _("Administration")))
     items = _mark_current(request.path, links)
-    profile_url = reverse("accounts:profile")
     return {
         "nav_items": items,
-        "companies_link": next((item for item in items if item.url == reverse("registry:company-list")), None),
-        "profile_current": ("page" if request.path == profile_url else "") if user.is_authenticated else "",
+        "companies_link": next((item for item in items if item.url == companies_url), None),
+        "profile_current": "page" if user.is_authenticated and request.path == reverse("accounts:profile") else "",
     }

@@ -12,8 +12,9 @@ from rest_framework.response import Response
 
 from foster.core.api import data_with_changes, service_errors_as_api_errors
 from foster.registry.choices import AIAdoption, Region, SizeClass
+from foster.registry.forms import company_filter_from
 from foster.registry.models import Company, ValuationRecord
-from foster.registry.selectors import CompanyFilter, company_queryset_for, company_search, valuation_queryset_for
+from foster.registry.selectors import company_queryset_for, company_search, valuation_queryset_for
 from foster.registry.services import (
     CompanyData,
     company_data_from,
@@ -88,16 +89,8 @@ class CompanyViewSet(
     serializer_class = CompanySerializer
 
     def get_queryset(self) -> Any:
-        params = self.request.query_params
-        filters = CompanyFilter(
-            query=params.get("q", ""),
-            region=params.get("region", ""),
-            ksic_section=params.get("ksic_section", ""),
-            ksic_division=params.get("ksic_division", ""),
-            size_class=params.get("size_class", ""),
-            ai_adoption=params.get("ai_adoption", ""),
-        )
-        return company_search(user=self.request.user, filters=filters)
+        # As given: a value that is no choice matches no company (the page ignores invalid filters).
+        return company_search(user=self.request.user, filters=company_filter_from(self.request.query_params))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -84,14 +85,23 @@ class CompanyFilterForm(forms.Form):
         """The selector's filter from valid GET parameters (no filter when they are invalid)."""
         if not self.is_valid():
             return CompanyFilter()
-        data = self.cleaned_data
-        return CompanyFilter(
-            query=data.get("q") or "",
-            region=data.get("region") or "",
-            ksic_section=data.get("ksic_section") or "",
-            size_class=data.get("size_class") or "",
-            ai_adoption=data.get("ai_adoption") or "",
-        )
+        return company_filter_from(self.cleaned_data)
+
+
+def company_filter_from(values: Mapping[str, Any]) -> CompanyFilter:
+    """The selector's filter from list parameters (``q`` is the query); a missing or empty one filters nothing.
+
+    Reads the filter form's cleaned data for the page and the export, and the query parameters
+    as given for the API (which also filters by ``ksic_division``).
+    """
+    return CompanyFilter(
+        query=values.get("q") or "",
+        region=values.get("region") or "",
+        ksic_section=values.get("ksic_section") or "",
+        ksic_division=values.get("ksic_division") or "",
+        size_class=values.get("size_class") or "",
+        ai_adoption=values.get("ai_adoption") or "",
+    )
 
 
 class CompanyImportForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from foster.registry.choices import AIAdoption, ImportStatus, MembershipRole, Region, SizeClass, ValuationSource
@@ -56,8 +57,6 @@ class Company(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Korean."""
-        from django.utils.translation import get_language
-
         if (get_language() or "ko").startswith("en") and self.name_en:
             return self.name_en
         return self.name_ko

@@ -287,9 +287,6 @@ def valuations_for(index: int, *, seed: int) -> tuple[Valuation, ...]:
     return next(_rows(index, index + 1, seed=seed, with_valuations=True))[1]
 
 
-Batch = Sequence[tuple[CompanyRow, tuple[Valuation, ...]]]
-
-
 def companies_seed(
     *,
     count: int,

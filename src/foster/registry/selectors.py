@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from foster.accounts.choices import Role
-from foster.accounts.permissions import has_agency_membership
+from foster.accounts.permissions import COMPANY_SIDE_ROLES, has_agency_membership
 from foster.registry.models import Company, CompanyImport, ValuationRecord
 
 
@@ -22,7 +22,7 @@ def company_queryset_for(user: Any) -> QuerySet[Company]:
         return Company.objects.all()
     if user.role == Role.AGENCY_OFFICIAL and has_agency_membership(user):
         return Company.objects.all()
-    if user.role in {Role.COMPANY_MEMBER, Role.LARGE_COMPANY_MEMBER, Role.PUBLIC}:
+    if user.role in COMPANY_SIDE_ROLES:
         return Company.objects.filter(memberships__user=user)
     return Company.objects.none()
 

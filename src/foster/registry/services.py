@@ -82,19 +82,17 @@ _REVENUE_MAX = 9_223_372_036_854_775_807  # the largest value the revenue column
 _NAME_MAX_LENGTH = 200
 
 
-def _required_text(value: str, message: StrOrPromise) -> str:
+def _optional_text(value: str) -> str:
     text = (value or "").strip()
-    if not text:
-        raise ValidationError(message)
     if len(text) > _NAME_MAX_LENGTH:
         raise ValidationError(_("Use at most 200 characters."))
     return text
 
 
-def _optional_text(value: str) -> str:
-    text = (value or "").strip()
-    if len(text) > _NAME_MAX_LENGTH:
-        raise ValidationError(_("Use at most 200 characters."))
+def _required_text(value: str, message: StrOrPromise) -> str:
+    text = _optional_text(value)
+    if not text:
+        raise ValidationError(message)
     return text
 
 

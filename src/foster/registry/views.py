@@ -16,22 +16,8 @@ from foster.core.pagination import CappedCountPaginator
 from foster.registry import ksic
 from foster.registry.forms import CompanyFilterForm, CompanyForm, ValuationForm
 from foster.registry.models import Company
-from foster.registry.selectors import CompanyFilter, company_queryset_for, company_search
+from foster.registry.selectors import company_queryset_for, company_search
 from foster.registry.services import company_data_from, company_register, company_update, valuation_record_add
-
-
-def _filters_from(request: HttpRequest) -> tuple[CompanyFilterForm, CompanyFilter]:
-    form = CompanyFilterForm(request.GET or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        return form, CompanyFilter(
-            query=data.get("q") or "",
-            region=data.get("region") or "",
-            ksic_section=data.get("ksic_section") or "",
-            size_class=data.get("size_class") or "",
-            ai_adoption=data.get("ai_adoption") or "",
-        )
-    return form, CompanyFilter()
 
 
 def _visible_company(request: HttpRequest, pk: int) -> Company:
@@ -52,8 +38,8 @@ def _apply_errors(form: CompanyForm | ValuationForm, error: ValidationError) -> 
 def company_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("registry.view_company_list"):
         raise PermissionDenied
-    form, filters = _filters_from(request)
-    queryset = company_search(user=request.user, filters=filters)
+    form = CompanyFilterForm(request.GET or None)
+    queryset = company_search(user=request.user, filters=form.to_filter())
     page = CappedCountPaginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
