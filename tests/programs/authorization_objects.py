@@ -14,8 +14,7 @@ from typing import Any
 from foster.accounts.models import Agency, User
 from foster.programs.models import Call, Program
 from foster.programs.services import program_data_from
-from tests.factories import AgencyFactory
-from tests.programs.factories import RUBRIC_CRITERIA, SIMPLE_SCHEMA, CallFactory, ProgramFactory
+from tests.factories import RUBRIC_CRITERIA, SIMPLE_SCHEMA, AgencyFactory, CallFactory, ProgramFactory
 
 
 def _home_agency(user: User | None) -> Agency | None:

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from foster.accounts.models import Agency, User
 from foster.programs.models import Call
-from tests.factories import AgencyFactory, UserFactory
-from tests.programs.factories import RUBRIC_CRITERIA, CallFactory, ProgramFactory
+from tests.factories import RUBRIC_CRITERIA, AgencyFactory, CallFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from foster.programs.eligibility import EXPOSURE_CAP_KRW, application_eligibility, exposure_headroom_krw
-from tests.factories import CompanyFactory
-from tests.programs.factories import CallFactory
+from tests.factories import CallFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,15 @@ from foster.programs.services import (
     call_update,
     program_create,
 )
-from tests.factories import CompanyFactory, UserFactory
-from tests.programs.factories import RUBRIC_CRITERIA, SIMPLE_SCHEMA, ApplicationFormFactory, CallFactory, ProgramFactory
+from tests.factories import (
+    RUBRIC_CRITERIA,
+    SIMPLE_SCHEMA,
+    ApplicationFormFactory,
+    CallFactory,
+    CompanyFactory,
+    ProgramFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from foster.accounts.models import Agency, User
 from foster.programs.models import ApplicationForm, Call, Program
-from tests.factories import AgencyFactory
+from tests.factories import SIMPLE_SCHEMA, AgencyFactory, CallFactory, ProgramFactory
 from tests.http import english_client
-from tests.programs.factories import SIMPLE_SCHEMA, CallFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.request import Request
-from rest_framework.response import Response
+from rest_framework import mixins, serializers, viewsets
 
 from foster.accounts.models import Agency
 from foster.core.api import data_with_changes, service_errors_as_api_errors
 from foster.programs.choices import PolicyTag, ProgramType
-from foster.programs.models import Call, Program
+from foster.programs.models import ApplicationForm, Call, Program
 from foster.programs.selectors import call_queryset_for, program_queryset_for
 from foster.programs.services import (
     CallData,
@@ -109,6 +107,8 @@ class CallSerializer(serializers.ModelSerializer[Call]):
         validators: list[Any] = []  # the service checks schedule and money, with a message per field
 
     def get_current_form_version(self, call: Call) -> int | None:
+        if hasattr(call, "current_form_version"):  # annotated by the list and detail query
+            return call.current_form_version
         form = call.current_form()
         return form.version if form else None
 
@@ -122,6 +122,17 @@ CALL_PARAMETERS = [
     OpenApiParameter("open", OpenApiTypes.BOOL, description="true: open now; false: not open now"),
     OpenApiParameter("program", OpenApiTypes.INT),
 ]
+
+
+def _program_lookups(params: Any, *, prefix: str = "") -> dict[str, str]:
+    """The ``agency`` (code) and ``program_type`` filters of a program list, or of a call list
+    with ``prefix`` ``program__``."""
+    lookups = {}
+    if params.get("agency"):
+        lookups[f"{prefix}agency__code"] = params["agency"]
+    if params.get("program_type"):
+        lookups[f"{prefix}program_type"] = params["program_type"]
+    return lookups
 
 
 @extend_schema_view(list=extend_schema(parameters=PROGRAM_PARAMETERS))
@@ -138,31 +149,21 @@ class ProgramViewSet(
     http_method_names = WRITE_METHODS
 
     def get_queryset(self) -> Any:
-        queryset = program_queryset_for(self.request.user)
-        params = self.request.query_params
-        if params.get("agency"):
-            queryset = queryset.filter(agency__code=params["agency"])
-        if params.get("program_type"):
-            queryset = queryset.filter(program_type=params["program_type"])
+        queryset = program_queryset_for(self.request.user).filter(**_program_lookups(self.request.query_params))
         return queryset.order_by("agency__code", "code")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform_create(self, serializer: ProgramSerializer) -> None:  # type: ignore[override]
         values = dict(serializer.validated_data)
         agency = values.pop("agency")
         with service_errors_as_api_errors():
-            program = program_create(user=request.user, agency=agency, data=ProgramData(**values))
-        return Response(ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
+            serializer.instance = program_create(user=self.request.user, agency=agency, data=ProgramData(**values))
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        program = self.get_object()
-        serializer = self.get_serializer(program, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+    def perform_update(self, serializer: ProgramSerializer) -> None:  # type: ignore[override]
+        program = serializer.instance
+        assert program is not None  # an update always has its instance
         data = data_with_changes(program_data_from(program), serializer.validated_data)
         with service_errors_as_api_errors():
-            program = program_update(user=request.user, program=program, data=data)
-        return Response(ProgramSerializer(program).data)
+            serializer.instance = program_update(user=self.request.user, program=program, data=data)
 
 
 @extend_schema_view(list=extend_schema(parameters=CALL_PARAMETERS))
@@ -179,12 +180,8 @@ class CallViewSet(
     http_method_names = WRITE_METHODS
 
     def get_queryset(self) -> Any:
-        queryset = call_queryset_for(self.request.user)
         params = self.request.query_params
-        if params.get("agency"):
-            queryset = queryset.filter(program__agency__code=params["agency"])
-        if params.get("program_type"):
-            queryset = queryset.filter(program__program_type=params["program_type"])
+        queryset = call_queryset_for(self.request.user).filter(**_program_lookups(params, prefix="program__"))
         if params.get("program", "").isdigit():
             queryset = queryset.filter(program_id=int(params["program"]))
         is_open = params.get("open", "").lower()
@@ -193,24 +190,18 @@ class CallViewSet(
             queryset = queryset.filter(opens_at__lte=now, closes_at__gt=now)
         elif is_open in {"false", "0", "no"}:
             queryset = queryset.filter(Q(opens_at__gt=now) | Q(closes_at__lte=now))
-        return queryset.order_by("-opens_at", "id")
+        latest_form = ApplicationForm.objects.filter(call=OuterRef("pk")).order_by("-version").values("version")[:1]
+        return queryset.annotate(current_form_version=Subquery(latest_form)).order_by("-opens_at", "id")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform_create(self, serializer: CallSerializer) -> None:  # type: ignore[override]
         values = dict(serializer.validated_data)
         program = values.pop("program")
         with service_errors_as_api_errors():
-            call = call_create(user=request.user, program=program, data=CallData(**values))
-        return Response(
-            CallSerializer(call, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
+            serializer.instance = call_create(user=self.request.user, program=program, data=CallData(**values))
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        call = self.get_object()
-        serializer = self.get_serializer(call, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+    def perform_update(self, serializer: CallSerializer) -> None:  # type: ignore[override]
+        call = serializer.instance
+        assert call is not None  # an update always has its instance
         data = data_with_changes(call_data_from(call), serializer.validated_data)
         with service_errors_as_api_errors():
-            call = call_update(user=request.user, call=call, data=data)
-        return Response(CallSerializer(call, context=self.get_serializer_context()).data)
+            serializer.instance = call_update(user=self.request.user, call=call, data=data)

@@ -106,23 +106,11 @@ RubricCriterionFormSet = forms.formset_factory(RubricCriterionForm, extra=1, can
 
 def rubric_criteria_from(formset: Any) -> list[dict[str, Any]]:
     """The criteria of the filled, not deleted rows of a valid rubric formset."""
-    criteria = []
-    for form in formset.forms:
-        data = form.cleaned_data
-        if not data or data.get("DELETE"):
-            continue
-        criteria.append({key: value for key, value in data.items() if key != "DELETE"})
-    for criterion in criteria:
-        criterion["weight"] = float(criterion["weight"])
-    return criteria
-
-
-def _section_choices() -> list[tuple[str, str]]:
-    return ksic.section_choices()
-
-
-def _division_choices() -> list[tuple[str, str]]:
-    return ksic.division_choices()
+    return [
+        {key: value for key, value in form.cleaned_data.items() if key != "DELETE"}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
 
 
 class EligibilityRulesForm(forms.Form):
@@ -151,7 +139,7 @@ class EligibilityRulesForm(forms.Form):
     )
     sections = forms.MultipleChoiceField(
         label=_("Eligible industry sections (KSIC)"),
-        choices=_section_choices,
+        choices=ksic.section_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_(
@@ -160,7 +148,7 @@ class EligibilityRulesForm(forms.Form):
     )
     divisions = forms.MultipleChoiceField(
         label=_("Eligible industry divisions (KSIC)"),
-        choices=_division_choices,
+        choices=ksic.division_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )

@@ -9,7 +9,7 @@ are open whenever the demo is seeded.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +42,6 @@ class ProgramSpec:
     closes_in_days: int = 30
     has_closed_round: bool = True
     documents: tuple[str, ...] = (DocumentKind.BUSINESS_PLAN,)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 AI_SECTORS = {"kind": "sector_in", "sections": ["C", "J", "M"], "divisions": []}
@@ -395,9 +394,9 @@ def _at(now: dt.datetime, days: int, hour: int) -> dt.datetime:
     return local.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def _call(
-    program: Program, spec: ProgramSpec, *, code: str, year: int, opens_at: dt.datetime, closes_at: dt.datetime
-) -> Call:
+def _call(program: Program, spec: ProgramSpec, *, year: int, opens_at: dt.datetime, closes_at: dt.datetime) -> Call:
+    """The call of ``program`` for ``year``, with its rubric and first form when it is new."""
+    code = f"{spec.code}-{year}"
     rules = rules_to_data(rules_from_data({"version": 1, "rules": list(spec.rules)}))
     call, created = Call.objects.get_or_create(
         code=code,
@@ -413,7 +412,8 @@ def _call(
             "budget_krw": spec.budget_krw,
             "max_award_krw": spec.max_award_krw,
             "reviewers_per_application": 3,
-            "rubric": Rubric.objects.create(name=f"Rubric of {code}", criteria=RUBRIC),
+            # A callable: the rubric is created only with the call, not on every reseeding.
+            "rubric": lambda: Rubric.objects.create(name=f"Rubric of {code}", criteria=RUBRIC),
             "eligibility_rules": rules,
         },
     )
@@ -447,24 +447,8 @@ def programs_seed(*, now: dt.datetime | None = None) -> list[Call]:
             },
         )
         calls.append(
-            _call(
-                program,
-                spec,
-                code=f"{spec.code}-{year}",
-                year=year,
-                opens_at=_at(now, -14, 9),
-                closes_at=_at(now, spec.closes_in_days, 18),
-            )
+            _call(program, spec, year=year, opens_at=_at(now, -14, 9), closes_at=_at(now, spec.closes_in_days, 18))
         )
         if spec.has_closed_round:
-            calls.append(
-                _call(
-                    program,
-                    spec,
-                    code=f"{spec.code}-{year - 1}",
-                    year=year - 1,
-                    opens_at=_at(now, -220, 9),
-                    closes_at=_at(now, -180, 18),
-                )
-            )
+            calls.append(_call(program, spec, year=year - 1, opens_at=_at(now, -220, 9), closes_at=_at(now, -180, 18)))
     return calls

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from foster.accounts.choices import Role
 from foster.accounts.permissions import is_agency_official
-from foster.engines.eligibility import SectorIn
+from foster.engines.eligibility import CompanyFacts, SectorIn, evaluate_rule
 from foster.programs.eligibility import call_rules
 from foster.programs.models import Call, Program
 from foster.registry import ksic
@@ -84,13 +84,20 @@ class CallFilter:
     closing_within_days: int | None = None
 
 
-def _sector_matches(call: Call, section: str) -> bool:
-    """Whether a company of KSIC ``section`` passes the call's sector rules (no sector rule: any sector)."""
-    divisions_of_section = {code for code, entry in ksic.divisions().items() if entry.section == section}
-    for rule in call_rules(call):
-        if isinstance(rule, SectorIn) and section not in rule.sections and not (rule.divisions & divisions_of_section):
-            return False
-    return True
+def _companies_of_section(section: str, *, on: dt.date) -> list[CompanyFacts]:
+    """A company of each division of KSIC ``section`` (and one with the section only)."""
+    divisions = [code for code, entry in ksic.divisions().items() if entry.section == section]
+    return [CompanyFacts(reference_date=on, ksic_section=section, ksic_division=code) for code in [None, *divisions]]
+
+
+def _sector_matches(call: Call, companies: list[CompanyFacts]) -> bool:
+    """Whether some company of ``companies`` passes every sector rule of the call (no sector
+    rule: any sector), as the eligibility engine decides."""
+    return all(
+        any(evaluate_rule(rule, company).passed for company in companies)
+        for rule in call_rules(call)
+        if isinstance(rule, SectorIn)
+    )
 
 
 def call_open_search(*, filters: CallFilter, now: dt.datetime | None = None) -> list[Call]:
@@ -119,5 +126,6 @@ def call_open_search(*, filters: CallFilter, now: dt.datetime | None = None) -> 
     if filters.policy_tag:
         result = [call for call in result if filters.policy_tag in (call.program.policy_tags or [])]
     if filters.ksic_section:
-        result = [call for call in result if _sector_matches(call, filters.ksic_section)]
+        companies = _companies_of_section(filters.ksic_section, on=timezone.localdate(now))
+        result = [call for call in result if _sector_matches(call, companies)]
     return result

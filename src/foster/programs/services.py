@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
@@ -127,8 +128,8 @@ class ProgramData:
         return cleaned
 
 
-def _program_code_taken(code: str, exclude_pk: int | None = None) -> bool:
-    taken = Program.objects.filter(code=code)
+def _code_taken(model: type[Program] | type[Call], code: str, exclude_pk: int | None = None) -> bool:
+    taken = model.objects.filter(code=code)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     return taken.exists()
@@ -156,7 +157,7 @@ def program_create(*, user: Any, agency: Agency, data: ProgramData) -> Program:
     if not user.has_perm("programs.add_program", agency):
         raise PermissionDenied(_("You may create programs only for your own agency."))
     cleaned = data.validate()
-    if _program_code_taken(cleaned["code"]):
+    if _code_taken(Program, cleaned["code"]):
         raise ValidationError({"code": [_("Another program already uses this code.")]})
     program = Program.objects.create(agency=agency, **cleaned)
     audit_event_record(actor=user, action="program.create", target=program, changes=_jsonable_dict(cleaned))
@@ -170,7 +171,7 @@ def program_update(*, user: Any, program: Program, data: ProgramData) -> Program
         raise PermissionDenied(_("You may change only your own agency's programs."))
     cleaned = data.validate()
     locked = Program.objects.select_for_update().get(pk=program.pk)
-    if cleaned["code"] != locked.code and _program_code_taken(cleaned["code"], exclude_pk=locked.pk):
+    if cleaned["code"] != locked.code and _code_taken(Program, cleaned["code"], exclude_pk=locked.pk):
         raise ValidationError({"code": [_("Another program already uses this code.")]})
     changes = _changes(locked, cleaned)
     if changes:
@@ -258,19 +259,13 @@ def rubric_criteria_validate(criteria: Any) -> list[dict[str, Any]]:
 # --- Eligibility rules ------------------------------------------------------------------------
 
 
-# The rule kinds' code-set parameters and the values officials may choose.
-def _allowed_codes(kind: str, name: str) -> frozenset[str] | None:
-    if (kind, name) == ("size_class_in", "size_classes"):
-        return frozenset(SizeClass.values)
-    if (kind, name) == ("region_in", "regions"):
-        return frozenset(Region.values)
-    if (kind, name) == ("sector_in", "sections"):
-        return frozenset(ksic.sections())
-    if (kind, name) == ("sector_in", "divisions"):
-        return frozenset(ksic.divisions())
-    if (kind, name) == ("required_documents", "document_kinds"):
-        return frozenset(DocumentKind.values)
-    return None
+# Each rule kind's code-set parameters, with the values officials may choose.
+RULE_CODE_CHOICES: dict[str, dict[str, Callable[[], Iterable[str]]]] = {
+    "size_class_in": {"size_classes": lambda: SizeClass.values},
+    "region_in": {"regions": lambda: Region.values},
+    "sector_in": {"sections": ksic.sections, "divisions": ksic.divisions},
+    "required_documents": {"document_kinds": lambda: DocumentKind.values},
+}
 
 
 def eligibility_rules_validate(data: Any) -> dict[str, Any]:
@@ -288,21 +283,21 @@ def eligibility_rules_validate(data: Any) -> dict[str, Any]:
         if not isinstance(item, dict):
             continue
         kind = item.get("kind")
+        code_sets = RULE_CODE_CHOICES.get(str(kind), {})
         for name, value in item.items():
-            allowed = _allowed_codes(str(kind), name)
-            if allowed is None or not isinstance(value, list):
+            if name not in code_sets or not isinstance(value, list):
                 continue
+            allowed = frozenset(code_sets[name]())
             unknown = sorted(str(code) for code in value if code not in allowed)
             if unknown:
                 errors.add(str(kind), _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
-        if kind in {"size_class_in", "region_in", "required_documents"}:
-            name = {"size_class_in": "size_classes", "region_in": "regions", "required_documents": "document_kinds"}[
-                kind
-            ]
-            if not item.get(name):
-                errors.add(kind, _("Choose at least one value, or switch the rule off."))
-        if kind == "sector_in" and not item.get("sections") and not item.get("divisions"):
-            errors.add(kind, _("Choose at least one industry section or division, or switch the rule off."))
+        if code_sets and not any(item.get(name) for name in code_sets):
+            message = (
+                _("Choose at least one industry section or division, or switch the rule off.")
+                if kind == "sector_in"
+                else _("Choose at least one value, or switch the rule off.")
+            )
+            errors.add(str(kind), message)
         if kind == "company_age_at_most":
             years = item.get("years")
             if not _is_whole_number(years) or not 0 <= years <= MAX_YEARS:
@@ -417,13 +412,6 @@ class CallData:
         return cleaned
 
 
-def _call_code_taken(code: str, exclude_pk: int | None = None) -> bool:
-    taken = Call.objects.filter(code=code)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    return taken.exists()
-
-
 def _rubric_name(call_code: str) -> str:
     return _("Rubric of %(call)s") % {"call": call_code}
 
@@ -434,7 +422,7 @@ def call_create(*, user: Any, program: Program, data: CallData) -> Call:
     if not user.has_perm("programs.add_call", program):
         raise PermissionDenied(_("You may create calls only for your own agency's programs."))
     cleaned = data.validate()
-    if _call_code_taken(cleaned["code"]):
+    if _code_taken(Call, cleaned["code"]):
         raise ValidationError({"code": [_("Another call already uses this code.")]})
     criteria = cleaned.pop("rubric_criteria")
     rubric = Rubric.objects.create(name=_rubric_name(cleaned["code"]), criteria=criteria)
@@ -455,7 +443,7 @@ def call_update(*, user: Any, call: Call, data: CallData, reason: str = "") -> C
         raise PermissionDenied(_("You may change only your own agency's calls."))
     cleaned = data.validate()
     locked = Call.objects.select_for_update(of=("self",)).select_related("rubric").get(pk=call.pk)
-    if cleaned["code"] != locked.code and _call_code_taken(cleaned["code"], exclude_pk=locked.pk):
+    if cleaned["code"] != locked.code and _code_taken(Call, cleaned["code"], exclude_pk=locked.pk):
         raise ValidationError({"code": [_("Another call already uses this code.")]})
     criteria = cleaned.pop("rubric_criteria")
     changes = _changes(locked, cleaned)

@@ -14,7 +14,6 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -154,7 +153,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     """Open calls, searchable by policy area, industry, program type, agency and deadline."""
     form = CallFilterForm(request.GET or None)
     calls = call_open_search(filters=form.to_filter())
-    return render(request, "programs/portal_call_list.html", {"form": form, "calls": calls, "now": timezone.now()})
+    return render(request, "programs/portal_call_list.html", {"form": form, "calls": calls})
 
 
 @require_GET
@@ -204,11 +203,7 @@ def _managed_call(request: HttpRequest, pk: int) -> Call:
 def program_list(request: HttpRequest) -> HttpResponse:
     _require_area(request)
     programs = program_manage_queryset_for(request.user).prefetch_related("calls")
-    context = {
-        "programs": programs,
-        "can_add": request.user.has_perm("programs.manage_programs"),
-        "now": timezone.now(),
-    }
+    context = {"programs": programs, "can_add": request.user.has_perm("programs.manage_programs")}
     return render(request, "programs/program_list.html", context)
 
 
@@ -238,7 +233,6 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "calls": program.calls.annotate(application_count=Count("applications")).order_by("-opens_at"),
         "can_change": request.user.has_perm("programs.change_program", program),
         "can_add_call": request.user.has_perm("programs.add_call", program),
-        "now": timezone.now(),
     }
     return render(request, "programs/program_detail.html", context)
 
@@ -288,16 +282,14 @@ def call_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = _managed_program(request, pk)
     if not request.user.has_perm("programs.add_call", program):
         raise PermissionDenied
-    criteria: list[dict[str, Any]] = []
-    return _call_form_page(
-        request, program=program, call=None, initial={"reviewers_per_application": 3}, criteria=criteria
-    )
+    return _call_form_page(request, program=program, call=None, initial={"reviewers_per_application": 3}, criteria=[])
 
 
 @login_required
 @require_GET
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     call = _managed_call(request, pk)
+    events = AuditEvent.objects.filter(object_type="programs.call", object_id=str(call.pk))
     context = {
         "call": call,
         "program": call.program,
@@ -306,7 +298,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "forms": call.forms.annotate(application_count=Count("applications")).order_by("-version"),
         "application_count": call.applications.count(),
         "can_change": request.user.has_perm("programs.change_call", call),
-        "events": AuditEvent.objects.filter(object_type="programs.call", object_id=str(call.pk))[:20],
+        "events": events.select_related("actor")[:20],
     }
     return render(request, "programs/call_manage.html", context)
 
