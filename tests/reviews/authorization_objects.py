@@ -12,14 +12,8 @@ from foster.accounts.models import Agency, User
 from foster.programs.models import Call
 from foster.reviews.choices import ConflictSource
 from foster.reviews.models import ConflictOfInterest, ReviewAssignment, ReviewerProfile
-from tests.factories import AgencyFactory, CompanyFactory, UserFactory
-from tests.reviews.factories import (
-    ApplicationFactory,
-    CallFactory,
-    ProgramFactory,
-    ReviewAssignmentFactory,
-    ReviewerProfileFactory,
-)
+from tests.factories import AgencyFactory, CompanyFactory, ProgramFactory, UserFactory
+from tests.reviews.factories import ApplicationFactory, CallFactory, ReviewAssignmentFactory, ReviewerProfileFactory
 
 
 def _home_agency(user: User | None) -> Agency:

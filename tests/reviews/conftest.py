@@ -5,8 +5,8 @@ import pytest
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, User
 from foster.programs.models import Call
-from tests.factories import AgencyMembershipFactory
-from tests.reviews.factories import CallFactory, ProgramFactory
+from tests.factories import AgencyMembershipFactory, ProgramFactory
+from tests.reviews.factories import CallFactory
 
 
 @pytest.fixture

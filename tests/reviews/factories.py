@@ -1,5 +1,6 @@
-"""Factories for review tests: programs, calls, applications (created directly, not through the
-applications app's services), reviewer profiles and assignments."""
+"""Factories for review tests: calls in review (the shared call factory with review defaults),
+applications (created directly, not through the applications app's services), reviewer profiles
+and assignments."""
 
 from __future__ import annotations
 
@@ -12,60 +13,29 @@ from django.utils import timezone
 from foster.accounts.choices import Role
 from foster.applications.choices import ApplicationStatus
 from foster.applications.models import Application
-from foster.programs.choices import ProgramType
-from foster.programs.models import ApplicationForm, Call, Program, Rubric
+from foster.programs.models import Call
 from foster.reviews.models import ReviewAssignment, ReviewerProfile
-from tests.factories import AgencyFactory, CompanyFactory, UserFactory
+from tests import factories
+from tests.factories import AgencyFactory, ApplicationFormFactory, CompanyFactory, UserFactory
 
-RUBRIC_CRITERIA = [
+REVIEW_RUBRIC_CRITERIA = [
     {"key": "technology", "label_ko": "기술성", "label_en": "Technology", "weight": 3, "scale_min": 0, "scale_max": 10},
     {"key": "market", "label_ko": "시장성", "label_en": "Market", "weight": 1, "scale_min": 1, "scale_max": 5},
 ]
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Program
-
-    agency = factory.SubFactory(AgencyFactory, code="kosme")
-    code = factory.Sequence(lambda n: f"review-program-{n}")
-    name_ko = factory.Sequence(lambda n: f"심사 프로그램 {n}")
-    name_en = factory.Sequence(lambda n: f"Review program {n}")
-    program_type = ProgramType.GRANT
+class RubricFactory(factories.RubricFactory):
+    criteria = factory.LazyFunction(lambda: [dict(item) for item in REVIEW_RUBRIC_CRITERIA])
 
 
-class RubricFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Rubric
+class CallFactory(factories.CallFactory):
+    """A call in review: closed 30 days ago, review deadline in 7 days, two reviewers per application."""
 
-    name = "기술성·시장성"
-    criteria = factory.LazyFunction(lambda: [dict(item) for item in RUBRIC_CRITERIA])
-
-
-class CallFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Call
-
-    program = factory.SubFactory(ProgramFactory)
-    code = factory.Sequence(lambda n: f"review-call-{n}")
-    title_ko = factory.Sequence(lambda n: f"심사 공고 {n}")
-    title_en = factory.Sequence(lambda n: f"Review call {n}")
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=60))
     closes_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
     review_deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
-    budget_krw = 1_000_000_000
-    max_award_krw = 100_000_000
     reviewers_per_application = 2
     rubric = factory.SubFactory(RubricFactory)
-
-
-class ApplicationFormFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ApplicationForm
-
-    call = factory.SubFactory(CallFactory)
-    version = 1
-    schema = factory.LazyFunction(lambda: {"sections": []})
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
@@ -75,7 +45,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallFactory)
     company = factory.SubFactory(CompanyFactory)
     form = factory.LazyAttribute(
-        lambda application: application.call.current_form() or ApplicationFormFactory(call=application.call)
+        lambda application: (
+            application.call.current_form() or ApplicationFormFactory(call=application.call, schema={"sections": []})
+        )
     )
     applicant = factory.SubFactory(UserFactory, role=Role.COMPANY_MEMBER)
     status = ApplicationStatus.ELIGIBLE

@@ -32,16 +32,12 @@ class ReviewAssignmentSerializer(serializers.ModelSerializer[ReviewAssignment]):
     company_name = serializers.CharField(source="application.company.name_ko", read_only=True)
     call = serializers.IntegerField(source="application.call_id", read_only=True)
     answers = serializers.JSONField(source="application.answers", read_only=True)
-    score_sheet = serializers.SerializerMethodField()
+    score_sheet = ScoreSheetSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewAssignment
         fields = ["id", "application", "application_title", "company_name", "call", "answers", "status", "score_sheet"]
         read_only_fields = fields
-
-    def get_score_sheet(self, assignment: ReviewAssignment) -> dict[str, Any] | None:
-        sheet = getattr(assignment, "score_sheet", None)
-        return dict(ScoreSheetSerializer(sheet).data) if sheet is not None else None
 
 
 class ScoreSheetInputSerializer(serializers.Serializer[Any]):

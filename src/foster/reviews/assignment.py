@@ -37,7 +37,9 @@ from foster.applications.choices import ApplicationStatus
 from foster.applications.models import Application
 from foster.applications.services import application_transition
 from foster.core.choices import NotificationKind
-from foster.core.services import audit_event_record, notification_send
+from foster.core.jobs import job_enqueue
+from foster.core.models import Job
+from foster.core.services import audit_event_record, job_create, notification_send
 from foster.engines.assignment import Application as EngineApplication
 from foster.engines.assignment import AssignmentProblem, CoverageIssue, IssueCode, Reviewer, solve_assignment
 from foster.engines.assignment import AssignmentStatus as EngineStatus
@@ -46,6 +48,7 @@ from foster.reviews.choices import AssignmentRunStatus, AssignmentStatus, Constr
 from foster.reviews.models import AssignmentConstraint, AssignmentRun, ReviewAssignment, ReviewerProfile
 from foster.reviews.selectors import conflict_pairs
 from foster.reviews.services import REVIEWABLE_STATUSES
+from foster.reviews.tasks import call_assign_reviewers_task
 
 Progress = Callable[[int, int, str], None]
 
@@ -93,11 +96,6 @@ def fit_matrix(applications: list[Application], reviewers: list[ReviewerProfile]
     return fit
 
 
-def _start_review(*, user: Any, application: Application) -> None:
-    """Move an eligible application to under review through the workflow service."""
-    application_transition(user=user, application=application, transition="start_review")
-
-
 def _notify_assigned(*, call_id: int, reviewer_counts: dict[int, int]) -> None:
     """Tell each reviewer how many new applications of the call they were given (after commit)."""
     call = Call.objects.get(pk=call_id)
@@ -119,12 +117,25 @@ def _notify_assigned(*, call_id: int, reviewer_counts: dict[int, int]) -> None:
             )
 
 
+def _check_may_manage(user: Any, call: Call) -> None:
+    if not user.has_perm("reviews.manage_call_reviews", call):
+        raise PermissionDenied(_("You may not manage this call's reviews."))
+
+
+def call_assign_reviewers_enqueue(*, user: Any, call: Call) -> Job:
+    """Queue ``call_assign_reviewers`` in the background; the returned job shows its progress."""
+    _check_may_manage(user, call)
+    with transaction.atomic():
+        job = job_create(kind="reviews.assign", owner=user, total=3, message=_("Waiting to start"))
+        job_enqueue(call_assign_reviewers_task, job, call_id=call.pk, user_id=user.pk)
+    return job
+
+
 def call_assign_reviewers(*, user: Any, call: Call, progress: Progress | None = None) -> AssignmentRun:
     """Assign ``call.reviewers_per_application`` reviewers to each of the call's applications under
     review, maximising total expertise fit (see the module docstring). Takes a row lock on the call
     so that two runs of one call do not interleave."""
-    if not user.has_perm("reviews.manage_call_reviews", call):
-        raise PermissionDenied(_("You may not manage this call's reviews."))
+    _check_may_manage(user, call)
     report = progress or (lambda done, total, message: None)
     report(0, 3, _("Reading applications and reviewers"))
     with transaction.atomic():
@@ -134,29 +145,28 @@ def call_assign_reviewers(*, user: Any, call: Call, progress: Progress | None = 
             .select_related("company")
             .order_by("id")
         )
-        existing = list(ReviewAssignment.objects.filter(application__call=call).select_related("score_sheet"))
-        kept = [
-            assignment
-            for assignment in existing
-            if assignment.status == AssignmentStatus.SUBMITTED
-            or (assignment.status == AssignmentStatus.ASSIGNED and hasattr(assignment, "score_sheet"))
-        ]
-        replaceable = {
-            (assignment.application_id, assignment.reviewer_id): assignment
-            for assignment in existing
-            if assignment.status == AssignmentStatus.ASSIGNED and not hasattr(assignment, "score_sheet")
-        }
-        recused = {(a.application_id, a.reviewer_id) for a in existing if a.status == AssignmentStatus.RECUSED}
-        constraints = list(AssignmentConstraint.objects.filter(call=call))
         application_ids = {application.pk for application in applications}
-        kept = [assignment for assignment in kept if assignment.application_id in application_ids]
-        pinned_reviewer_ids = {a.reviewer_id for a in kept} | {
-            c.reviewer_id for c in constraints if c.kind == ConstraintKind.PIN and c.application_id in application_ids
-        }
+        kept: list[ReviewAssignment] = []  # scored (submitted or a draft sheet): pinned, never replaced
+        replaceable: dict[tuple[int, int], ReviewAssignment] = {}  # not scored yet: the run may replace them
+        recused: set[tuple[int, int]] = set()  # never given again
+        for assignment in ReviewAssignment.objects.filter(application__call=call).select_related("score_sheet"):
+            pair = (assignment.application_id, assignment.reviewer_id)
+            if assignment.status == AssignmentStatus.RECUSED:
+                recused.add(pair)
+            elif assignment.status == AssignmentStatus.SUBMITTED or hasattr(assignment, "score_sheet"):
+                if assignment.application_id in application_ids:
+                    kept.append(assignment)
+            else:
+                replaceable[pair] = assignment
+        constraints = [c for c in AssignmentConstraint.objects.filter(call=call) if c.application_id in application_ids]
+        pinned = {(a.application_id, a.reviewer_id) for a in kept}
+        pinned |= {(c.application_id, c.reviewer_id) for c in constraints if c.kind == ConstraintKind.PIN}
+        forbidden = {(c.application_id, c.reviewer_id) for c in constraints if c.kind == ConstraintKind.FORBID}
+        forbidden |= recused
         reviewers = list(
             ReviewerProfile.objects.filter(
                 Q(agency_id=call.program.agency_id, is_available=True, user__is_active=True)
-                | Q(pk__in=pinned_reviewer_ids)
+                | Q(pk__in={reviewer_id for _application_id, reviewer_id in pinned})
             ).order_by("id")
         )
         reviewer_ids = {reviewer.pk for reviewer in reviewers}
@@ -173,10 +183,6 @@ def call_assign_reviewers(*, user: Any, call: Call, progress: Progress | None = 
         def usable(pair: tuple[int, int]) -> bool:
             return pair[0] in application_ids and pair[1] in reviewer_ids
 
-        pinned = {(a.application_id, a.reviewer_id) for a in kept}
-        pinned |= {(c.application_id, c.reviewer_id) for c in constraints if c.kind == ConstraintKind.PIN}
-        forbidden = {(c.application_id, c.reviewer_id) for c in constraints if c.kind == ConstraintKind.FORBID}
-        forbidden |= recused
         report(1, 3, _("Finding the best assignment"))
         problem = AssignmentProblem(
             applications=[EngineApplication(application.pk) for application in applications],
@@ -227,7 +233,7 @@ def call_assign_reviewers(*, user: Any, call: Call, progress: Progress | None = 
             transaction.on_commit(lambda: _notify_assigned(call_id=call.pk, reviewer_counts=reviewer_counts))
         for application in applications:
             if application.status == ApplicationStatus.ELIGIBLE:
-                _start_review(user=user, application=application)
+                application_transition(user=user, application=application, transition="start_review")
         run.status = AssignmentRunStatus.OPTIMAL
         run.total_fit = result.total_fit
         run.assignments_created = len(new)

@@ -3,13 +3,13 @@ pairs; each becomes a conflict of interest. All or nothing: a file with any bad 
 nothing and every bad row is reported with its reason, as the company import does.
 
 Columns (first row): ``email`` and ``business_registration_number``, or in Korean ``이메일`` and
-``사업자등록번호``. UTF-8 (with or without byte-order mark) or CP949.
+``사업자등록번호``. Decoding (UTF-8 with or without byte-order mark, or CP949), comma or tab
+separators and header matching are ``foster.core.csv_files``'s, shared with the company import.
+Rows are checked first and written in bulk.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from foster.core.csv_files import CsvDecodeError, RowError, csv_records, decode_csv, header_key
 from foster.core.services import audit_event_record
 from foster.registry.models import Company
 from foster.registry.validation import clean_business_registration_number
@@ -25,20 +26,16 @@ from foster.reviews.models import ConflictOfInterest
 from foster.reviews.selectors import reviewer_pool_queryset_for
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Header cell (compared through ``header_key``) -> column.
 HEADERS = {
-    "email": "email",
-    "이메일": "email",
-    "business_registration_number": "business_registration_number",
-    "사업자등록번호": "business_registration_number",
+    header_key(name): column
+    for name, column in (
+        ("email", "email"),
+        ("이메일", "email"),
+        ("business_registration_number", "business_registration_number"),
+        ("사업자등록번호", "business_registration_number"),
+    )
 }
-
-
-@dataclass(frozen=True)
-class FamilyFirmRowError:
-    row: int | None  # as a spreadsheet numbers it (the header is row 1); None for the whole file
-    column: str
-    value: str
-    message: str
 
 
 @dataclass
@@ -46,20 +43,11 @@ class FamilyFirmImportResult:
     rows: int = 0
     created: int = 0
     unchanged: int = 0
-    errors: list[FamilyFirmRowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
         return not self.errors
-
-
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("The file is neither UTF-8 nor CP949 text; save it as CSV and try again."))
 
 
 def family_firm_import(*, user: Any, content: bytes) -> FamilyFirmImportResult:
@@ -68,23 +56,18 @@ def family_firm_import(*, user: Any, content: bytes) -> FamilyFirmImportResult:
         raise PermissionDenied(_("You may not import family firm lists."))
     result = FamilyFirmImportResult()
     if len(content) > MAX_FILE_BYTES:
-        result.errors.append(FamilyFirmRowError(None, "", "", _("The file is larger than 5 MB.")))
+        result.errors.append(RowError(None, "", "", _("The file is larger than 5 MB.")))
         return result
     try:
-        text = _decode(content)
-    except ValidationError as error:
-        result.errors.append(FamilyFirmRowError(None, "", "", error.messages[0]))
+        reader = csv_records(decode_csv(content))
+    except CsvDecodeError:
+        message = _("The file is neither UTF-8 nor CP949 text; save it as CSV and try again.")
+        result.errors.append(RowError(None, "", "", message))
         return result
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    columns = [
-        HEADERS.get((cell or "").strip().lower(), HEADERS.get((cell or "").strip(), "")) for cell in header or []
-    ]
+    columns = [HEADERS.get(header_key(cell), "") for cell in next(reader, [])]
     if "email" not in columns or "business_registration_number" not in columns:
         result.errors.append(
-            FamilyFirmRowError(
-                1, "", "", _("The first row must name the columns email and business_registration_number.")
-            )
+            RowError(1, "", "", _("The first row must name the columns email and business_registration_number."))
         )
         return result
     email_at, number_at = columns.index("email"), columns.index("business_registration_number")
@@ -99,14 +82,12 @@ def family_firm_import(*, user: Any, content: bytes) -> FamilyFirmImportResult:
         profile = pool.get(email.lower())
         if profile is None:
             result.errors.append(
-                FamilyFirmRowError(row_number, "email", email, _("No reviewer of your agency's pool has this e-mail."))
+                RowError(row_number, "email", email, _("No reviewer of your agency's pool has this e-mail."))
             )
         try:
             number = clean_business_registration_number(raw_number)
         except ValidationError as error:
-            result.errors.append(
-                FamilyFirmRowError(row_number, "business_registration_number", raw_number, error.messages[0])
-            )
+            result.errors.append(RowError(row_number, "business_registration_number", raw_number, error.messages[0]))
             continue
         if profile is not None:
             parsed.append((row_number, profile, number))
@@ -118,23 +99,30 @@ def family_firm_import(*, user: Any, content: bytes) -> FamilyFirmImportResult:
     for row_number, _profile, number in parsed:
         if number not in companies:
             result.errors.append(
-                FamilyFirmRowError(
+                RowError(
                     row_number, "business_registration_number", number, _("No company with this number is registered.")
                 )
             )
     if result.rows == 0 and not result.errors:
-        result.errors.append(FamilyFirmRowError(None, "", "", _("The file has no rows.")))
+        result.errors.append(RowError(None, "", "", _("The file has no rows.")))
     if result.errors:
         return result
     with transaction.atomic():
+        recorded = set(
+            ConflictOfInterest.objects.filter(
+                source=ConflictSource.FAMILY_FIRM, reviewer_id__in={profile.pk for _row, profile, _number in parsed}
+            ).values_list("reviewer_id", "company_id")
+        )
+        new: list[ConflictOfInterest] = []
         for _row, profile, number in parsed:
-            _conflict, created = ConflictOfInterest.objects.get_or_create(
-                reviewer=profile, company_id=companies[number], source=ConflictSource.FAMILY_FIRM
-            )
-            if created:
-                result.created += 1
-            else:
+            pair = (profile.pk, companies[number])
+            if pair in recorded:
                 result.unchanged += 1
+                continue
+            recorded.add(pair)
+            new.append(ConflictOfInterest(reviewer=profile, company_id=pair[1], source=ConflictSource.FAMILY_FIRM))
+        ConflictOfInterest.objects.bulk_create(new, ignore_conflicts=True)
+        result.created = len(new)
         agency = user.agency_memberships.select_related("agency").first().agency
         audit_event_record(
             actor=user,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from foster.accounts.choices import Role
@@ -19,7 +20,7 @@ from foster.programs.models import Call
 from foster.reviews.assignment import call_assign_reviewers
 from foster.reviews.choices import AssignmentRunStatus, AssignmentStatus, ConstraintKind
 from foster.reviews.models import AssignmentConstraint, ReviewAssignment, ReviewerProfile, ScoreSheet
-from foster.reviews.services import engine_rubric
+from foster.reviews.services import REVIEWABLE_STATUSES, engine_rubric
 
 DEMO_REVIEWER_EMAIL = "reviewer@demo.foster.kr"
 REVIEWERS_PER_AGENCY = 12
@@ -51,15 +52,17 @@ def _official_of(agency_id: int) -> User | None:
 
 
 def _closed_calls_with_applications() -> list[tuple[Call, User]]:
-    calls = []
-    for call in Call.objects.filter(closes_at__lt=timezone.now(), rubric__isnull=False).select_related(
-        "program", "rubric"
-    ):
+    """The first ``SCORED_CALLS`` closed calls with a rubric, an official and reviewable applications."""
+    calls: list[tuple[Call, User]] = []
+    reviewable = Application.objects.filter(call=OuterRef("pk"), status__in=REVIEWABLE_STATUSES)
+    closed = Call.objects.filter(Exists(reviewable), closes_at__lt=timezone.now(), rubric__isnull=False)
+    for call in closed.select_related("program", "rubric"):
         official = _official_of(call.program.agency_id)
-        reviewable = call.applications.filter(status__in=(ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW))
-        if official is not None and reviewable.exists():
+        if official is not None:
             calls.append((call, official))
-    return calls[:SCORED_CALLS]
+            if len(calls) == SCORED_CALLS:
+                break
+    return calls
 
 
 @transaction.atomic

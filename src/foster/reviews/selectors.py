@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from foster.accounts.choices import Role
 from foster.applications.models import Application
@@ -34,16 +34,18 @@ def reviewer_profile_of(user: Any) -> ReviewerProfile | None:
     return ReviewerProfile.objects.filter(user=user).first()
 
 
-def conflicted_company_ids(profile: ReviewerProfile) -> set[int]:
-    """Companies the reviewer may not review: declared or imported conflicts, companies they are a
-    member of, and companies whose registration number is among their past employers."""
-    ids = set(ConflictOfInterest.objects.filter(reviewer=profile).values_list("company_id", flat=True))
-    ids |= set(CompanyMembership.objects.filter(user_id=profile.user_id).values_list("company_id", flat=True))
+def _visible_applications(profile: ReviewerProfile) -> QuerySet[Application]:
+    """Applications actively assigned to ``profile`` whose company the reviewer has no conflict
+    with, checked in the same query: a declared or imported conflict, a membership of the company,
+    or the company's registration number among the reviewer's past employers."""
+    conflicted = Q(Exists(ConflictOfInterest.objects.filter(reviewer=profile, company_id=OuterRef("company_id")))) | Q(
+        Exists(CompanyMembership.objects.filter(user_id=profile.user_id, company_id=OuterRef("company_id")))
+    )
     if profile.past_employers:
-        ids |= set(
-            Company.objects.filter(business_registration_number__in=profile.past_employers).values_list("id", flat=True)
-        )
-    return ids
+        conflicted |= Q(company__business_registration_number__in=profile.past_employers)
+    return Application.objects.filter(
+        review_assignments__reviewer=profile, review_assignments__status__in=ACTIVE_ASSIGNMENT_STATUSES
+    ).exclude(conflicted)
 
 
 def application_queryset_for_reviewer(user: Any) -> QuerySet[Application]:
@@ -51,9 +53,7 @@ def application_queryset_for_reviewer(user: Any) -> QuerySet[Application]:
     profile = reviewer_profile_of(user)
     if profile is None:
         return Application.objects.none()
-    return Application.objects.filter(
-        review_assignments__reviewer=profile, review_assignments__status__in=ACTIVE_ASSIGNMENT_STATUSES
-    ).exclude(company_id__in=conflicted_company_ids(profile))
+    return _visible_applications(profile)
 
 
 def assignment_queryset_for_reviewer(user: Any) -> QuerySet[ReviewAssignment]:
@@ -65,7 +65,7 @@ def assignment_queryset_for_reviewer(user: Any) -> QuerySet[ReviewAssignment]:
         ReviewAssignment.objects.filter(
             reviewer=profile,
             status__in=ACTIVE_ASSIGNMENT_STATUSES,
-            application__in=application_queryset_for_reviewer(user),
+            application__in=_visible_applications(profile),
         )
         .select_related("application__call__rubric", "application__company", "score_sheet")
         .order_by("application__call__closes_at", "application_id")

@@ -91,20 +91,25 @@ def _own_profile(user: Any) -> ReviewerProfile:
     return profile
 
 
+def _profile_save(*, user: Any, profile: ReviewerProfile, cleaned: dict[str, Any], action: str) -> ReviewerProfile:
+    """Write ``cleaned`` onto ``profile``; the audit event (only when something changed) lists each
+    changed field, before and after."""
+    changes = {key: [getattr(profile, key), value] for key, value in cleaned.items() if getattr(profile, key) != value}
+    for key, value in cleaned.items():
+        setattr(profile, key, value)
+    profile.save()
+    if changes:
+        audit_event_record(actor=user, action=action, target=profile, changes=changes)
+    return profile
+
+
 @transaction.atomic
 def reviewer_expertise_update(*, user: Any, data: ExpertiseData) -> ReviewerProfile:
     """A reviewer edits their own expertise and past employers (a profile is created if missing)."""
     if not user.has_perm("reviews.change_own_profile"):
         raise PermissionDenied(_("Only reviewers have a reviewer profile."))
     cleaned = data.validate()
-    profile = _own_profile(user)
-    changes = {key: [getattr(profile, key), value] for key, value in cleaned.items() if getattr(profile, key) != value}
-    for key, value in cleaned.items():
-        setattr(profile, key, value)
-    profile.save()
-    if changes:
-        audit_event_record(actor=user, action="reviewer.expertise_update", target=profile, changes=changes)
-    return profile
+    return _profile_save(user=user, profile=_own_profile(user), cleaned=cleaned, action="reviewer.expertise_update")
 
 
 @transaction.atomic
@@ -139,13 +144,7 @@ def reviewer_profile_update(
         raise ValidationError({"max_load": [_("Enter a load limit from 0 to %(max)s.") % {"max": MAX_LOAD}]})
     cleaned.update(max_load=max_load, is_available=bool(is_available))
     locked = ReviewerProfile.objects.select_for_update().get(pk=profile.pk)
-    changes = {key: [getattr(locked, key), value] for key, value in cleaned.items() if getattr(locked, key) != value}
-    for key, value in cleaned.items():
-        setattr(locked, key, value)
-    locked.save()
-    if changes:
-        audit_event_record(actor=user, action="reviewer.profile_update", target=locked, changes=changes)
-    return locked
+    return _profile_save(user=user, profile=locked, cleaned=cleaned, action="reviewer.profile_update")
 
 
 # --- Conflicts of interest ------------------------------------------------------------------

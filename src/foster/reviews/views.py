@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foster.applications.choices import ApplicationStatus
-from foster.core.jobs import job_enqueue
-from foster.core.services import job_create
 from foster.programs.models import Call
 from foster.programs.selectors import call_manage_queryset_for
-from foster.reviews.assignment import issue_sentence
+from foster.reviews.assignment import call_assign_reviewers_enqueue, issue_sentence
+from foster.reviews.choices import AssignmentStatus
 from foster.reviews.forms import (
     ConflictDeclarationForm,
     ConstraintForm,
@@ -53,7 +51,6 @@ from foster.reviews.services import (
     reviewer_profile_update,
     score_sheet_save,
 )
-from foster.reviews.tasks import call_assign_reviewers_task
 
 
 def _apply_errors(form: Form, error: ValidationError) -> None:
@@ -102,6 +99,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _score_sheet_page(
+    request: HttpRequest, assignment: ReviewAssignment, *, form: ScoreSheetForm | None, recusal_form: RecusalForm
+) -> HttpResponse:
+    return render(
+        request,
+        "reviews/score_sheet.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "sheet": getattr(assignment, "score_sheet", None),
+            "form": form,
+            "recusal_form": recusal_form,
+            "is_final": assignment.status != AssignmentStatus.ASSIGNED,
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,18 +143,7 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your scores were submitted.") if submit else _("Your scores were saved."))
             return redirect("reviews:score-sheet", pk=assignment.pk)
-    return render(
-        request,
-        "reviews/score_sheet.html",
-        {
-            "assignment": assignment,
-            "application": assignment.application,
-            "sheet": sheet,
-            "form": form,
-            "recusal_form": RecusalForm(),
-            "is_final": assignment.status != "assigned",
-        },
-    )
+    return _score_sheet_page(request, assignment, form=form, recusal_form=RecusalForm())
 
 
 @login_required
@@ -156,18 +159,7 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("You have recused yourself; the application was taken off your list."))
             return redirect("reviews:dashboard")
-    return render(
-        request,
-        "reviews/score_sheet.html",
-        {
-            "assignment": assignment,
-            "application": assignment.application,
-            "sheet": getattr(assignment, "score_sheet", None),
-            "form": None,
-            "recusal_form": form,
-            "is_final": assignment.status != "assigned",
-        },
-    )
+    return _score_sheet_page(request, assignment, form=None, recusal_form=form)
 
 
 @login_required
@@ -286,9 +278,7 @@ def family_firm_import_view(request: HttpRequest) -> HttpResponse:
 def call_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     call = _managed_call(request, pk, "reviews.manage_call_reviews")
     if request.method == "POST":
-        with transaction.atomic():
-            job = job_create(kind="reviews.assign", owner=request.user, total=3, message=_("Waiting to start"))
-            job_enqueue(call_assign_reviewers_task, job, call_id=call.pk, user_id=request.user.pk)
+        job = call_assign_reviewers_enqueue(user=request.user, call=call)
         return redirect("core:job-detail", pk=job.pk)
     run = call.assignment_runs.first()
     issues = [{**issue, "sentence": issue_sentence(issue)} for issue in (run.issues if run else [])]
@@ -332,11 +322,10 @@ def call_constraints(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The constraint was saved; run the assignment again to apply it."))
                 return redirect("reviews:call-constraints", pk=call.pk)
-        except (ValidationError, ValueError) as error:
-            if isinstance(error, ValidationError):
-                _apply_errors(form, error)
-            else:
-                form.add_error(None, _("No such constraint."))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except ValueError:  # ``remove`` is not a number
+            form.add_error(None, _("No such constraint."))
     constraints = (
         AssignmentConstraint.objects.filter(call=call)
         .select_related("application__company", "reviewer__user")
