@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import os
 import re
 import zipfile
@@ -44,6 +43,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from foster.core.csv_files import CsvDecodeError, RowError, csv_records, decode_csv, header_key
 from foster.core.jobs import job_enqueue
 from foster.core.models import Job
 from foster.core.services import audit_event_record, job_create
@@ -134,19 +134,6 @@ ImportProgress = Callable[[str, int, int], None]
 
 class ImportRefused(Exception):
     """The import cannot go ahead; the message says why in words the user can act on."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A bad cell: its row as Excel numbers it (the header is row 1; None for the file as a whole)."""
-
-    row: int | None
-    column: str
-    value: str
-    message: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -248,16 +235,12 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s_\-()]", "", text.replace("\ufeff", "")).lower()
-
-
 @cache
 def _header_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for column in COLUMNS:
-        lookup[_header_key(column.field)] = column.field
-        lookup[_header_key(column.korean)] = column.field
+        lookup[header_key(column.field)] = column.field
+        lookup[header_key(column.korean)] = column.field
     return lookup
 
 
@@ -273,21 +256,16 @@ def _cell_text(value: Any) -> str:
 
 def _rows_from_csv(data: bytes) -> tuple[Iterator[Sequence[Any]], int]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp949")
-        except UnicodeDecodeError:
-            raise ImportRefused(
-                _(
-                    "The file is neither UTF-8 nor CP949/EUC-KR text. In Excel, use Save As and "
-                    "choose “CSV UTF-8 (comma delimited)” or “Excel Workbook (.xlsx)”."
-                )
-            ) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    total = sum(1 for _record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), total
+        text = decode_csv(data)
+    except CsvDecodeError:
+        raise ImportRefused(
+            _(
+                "The file is neither UTF-8 nor CP949/EUC-KR text. In Excel, use Save As and "
+                "choose “CSV UTF-8 (comma delimited)” or “Excel Workbook (.xlsx)”."
+            )
+        ) from None
+    total = sum(1 for _record in csv_records(text))
+    return csv_records(text), total
 
 
 def _rows_from_xlsx(handle: IO[bytes]) -> tuple[Iterator[Sequence[Any]], int, Callable[[], None]]:
@@ -413,7 +391,7 @@ def _read_header(cells: Sequence[Any], number: int, table: _Table) -> list[tuple
         text = _cell_text(cell).replace("\ufeff", "")
         if not text:
             continue
-        field_name = lookup.get(_header_key(text))
+        field_name = lookup.get(header_key(text))
         if field_name is None:
             table.errors.append(
                 RowError(
