@@ -48,6 +48,12 @@ def agency_ids_forget(user: Any) -> None:
     vars(user).pop(_AGENCY_IDS_ATTRIBUTE, None)
 
 
+def works_for_agency(user: Any, agency_id: int | None) -> bool:
+    """Whether ``user`` is an agency official of that agency (the question behind every
+    "officials of the owning agency" rule); answered from ``agency_ids_of``, no extra query."""
+    return agency_id is not None and _has_role(user, Role.AGENCY_OFFICIAL) and agency_id in agency_ids_of(user)
+
+
 def has_agency_membership(user: Any) -> bool:
     """Whether the user works for at least one agency."""
     return bool(agency_ids_of(user))

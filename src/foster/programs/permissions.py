@@ -11,28 +11,22 @@ from typing import Any
 
 import rules
 
-from foster.accounts.permissions import is_agency_official, is_ministry_planner
-
-
-def _works_for(user: Any, agency_id: int | None) -> bool:
-    if agency_id is None or not is_agency_official(user):
-        return False
-    return bool(user.agency_memberships.filter(agency_id=agency_id).exists())
+from foster.accounts.permissions import is_agency_official, is_ministry_planner, works_for_agency
 
 
 @rules.predicate
 def is_official_of_agency(user: Any, agency: Any) -> bool:
-    return agency is not None and _works_for(user, agency.pk)
+    return agency is not None and works_for_agency(user, agency.pk)
 
 
 @rules.predicate
 def is_official_of_program(user: Any, program: Any) -> bool:
-    return program is not None and _works_for(user, program.agency_id)
+    return program is not None and works_for_agency(user, program.agency_id)
 
 
 @rules.predicate
 def is_official_of_call(user: Any, call: Any) -> bool:
-    return call is not None and _works_for(user, call.program.agency_id)
+    return call is not None and works_for_agency(user, call.program.agency_id)
 
 
 # The officials' area (/programs/): officials and, read-only, planners.

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from foster.accounts.choices import Role
-from foster.accounts.permissions import is_agency_official
+from foster.accounts.permissions import agency_ids_of, is_agency_official
 from foster.engines.eligibility import CompanyFacts, SectorIn, evaluate_rule
 from foster.programs.eligibility import call_rules
 from foster.programs.models import Call, Program
@@ -21,7 +21,7 @@ from foster.registry import ksic
 def _official_agency_ids(user: Any) -> list[int]:
     if not is_agency_official(user):
         return []
-    return list(user.agency_memberships.values_list("agency_id", flat=True))
+    return list(agency_ids_of(user))
 
 
 def program_queryset_for(user: Any) -> QuerySet[Program]:

@@ -11,15 +11,13 @@ from typing import Any
 
 import rules
 
-from foster.accounts.permissions import is_agency_official, is_ministry_planner, is_reviewer
+from foster.accounts.permissions import is_agency_official, is_ministry_planner, is_reviewer, works_for_agency
 
 
 @rules.predicate
 def is_official_of_call_agency(user: Any, call: Any) -> bool:
     """An agency official working for the agency whose program the call belongs to."""
-    if call is None or not is_agency_official(user):
-        return False
-    return bool(user.agency_memberships.filter(agency_id=call.program.agency_id).exists())
+    return call is not None and works_for_agency(user, call.program.agency_id)
 
 
 rules.add_perm("reviews.view_own_assignments", is_reviewer)
