@@ -10,7 +10,7 @@ Pattern (see docs/architecture.md):
         with job_running(job_id) as report:                # marks running / succeeded / failed
             for done in ...:
                 report(done, total)                        # stored; the page polls it with htmx
-            report.state["result"] = {"next_url": ...}    # stored as the job's result
+            report.result = {"next_url": ...}          # stored as the job's result
 
 The embedded default runs tasks in a database-backed worker (`foster db_worker`, started by
 `foster demo`); at scale `TASK_BACKEND=rq` sends them to Redis-backed workers (`foster rqworker`);
@@ -20,7 +20,7 @@ tests use the immediate backend, so a task runs inside ``on_commit`` of the requ
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -48,20 +48,27 @@ def job_enqueue(task: Any, job: Job, **kwargs: Any) -> None:
     transaction.on_commit(send)
 
 
+class JobReport:
+    """What a running task hands back: call it to record progress, set ``result`` (stored as the
+    job's result) and optionally ``message`` (shown when the job has finished)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.result: dict[str, Any] = {}
+        self.message = ""
+
+    def __call__(self, done: int, total: int | None = None, message: str | None = None) -> None:
+        job_progress(job_id=self.job_id, done=done, total=total, message=message)
+
+
 @contextmanager
-def job_running(job_id: int) -> Iterator[Callable[..., None]]:
-    """Context for the body of a background task: yields ``report(done, total=None, message=None)``.
+def job_running(job_id: int) -> Iterator[JobReport]:
+    """Context for the body of a background task: yields a ``JobReport``.
 
-    The body stores its result with ``report.state["result"] = {...}`` (and optionally a final
-    ``report.state["message"]``); on a ``JobError`` the job fails with
-    that message, on any other exception with a generic message (details go to the log).
+    On a ``JobError`` the job fails with that message, on any other exception with a generic
+    message (details go to the log); otherwise it succeeds with ``report.result``.
     """
-    state: dict[str, Any] = {"result": {}, "message": ""}
-
-    def report(done: int, total: int | None = None, message: str | None = None) -> None:
-        job_progress(job_id=job_id, done=done, total=total, message=message)
-
-    report.state = state  # type: ignore[attr-defined]
+    report = JobReport(job_id)
     owner_language = Job.objects.filter(pk=job_id).values_list("owner__preferred_language", flat=True).first() or "ko"
     # Messages written by the task are for the job's owner: write them in the owner's language.
     with translation.override(owner_language):
@@ -69,10 +76,10 @@ def job_running(job_id: int) -> Iterator[Callable[..., None]]:
         try:
             yield report
         except JobError as error:
-            job_fail(job_id=job_id, message=str(error), result=state["result"])
+            job_fail(job_id=job_id, message=str(error), result=report.result)
             return
         except Exception:
             logger.exception("background job %s failed", job_id)
             job_fail(job_id=job_id, message=_("The job failed unexpectedly; nothing was changed. Please try again."))
             raise
-        job_finish(job_id=job_id, result=state["result"], message=state["message"])
+        job_finish(job_id=job_id, result=report.result, message=report.message)

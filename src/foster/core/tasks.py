@@ -41,13 +41,11 @@ def platform_selfcheck(job_id: int) -> None:
         for done, model in enumerate(models, start=1):
             counts[model._meta.label_lower] = model._default_manager.count()
             report(done, len(models), _("Counted %(table)s") % {"table": model._meta.verbose_name_plural})
-        report.state["result"] = {  # type: ignore[attr-defined]
+        report.result = {
             "counts": counts,
             "rows": sum(counts.values()),
             "task_backend": settings.TASKS["default"]["BACKEND"],
             "host": socket.gethostname(),
             "pid": os.getpid(),
         }
-        report.state["message"] = _("Background tasks work: %(tables)d tables counted.") % {  # type: ignore[attr-defined]
-            "tables": len(models)
-        }
+        report.message = _("Background tasks work: %(tables)d tables counted.") % {"tables": len(models)}

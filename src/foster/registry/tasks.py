@@ -69,8 +69,7 @@ def _run(job_id: int, import_id: int, *, apply: bool) -> None:
             except Exception:
                 _mark_failed(import_id)
                 raise
-            state: dict[str, Any] = report.state  # type: ignore[attr-defined]
-            state["result"] = {
+            report.result = {
                 "next_url": reverse("registry:company-import-detail", args=[import_id]),
                 "rows": plan.rows,
                 "created": plan.created,
@@ -79,11 +78,11 @@ def _run(job_id: int, import_id: int, *, apply: bool) -> None:
                 "errors": len(plan.errors),
             }
             if not plan.is_valid:
-                state["message"] = _("The file has errors; nothing was imported. See the list of errors.")
+                report.message = _("The file has errors; nothing was imported. See the list of errors.")
             elif apply:
-                state["message"] = _("The file was imported.")
+                report.message = _("The file was imported.")
             else:
-                state["message"] = _("The check is done; nothing has been changed yet.")
+                report.message = _("The check is done; nothing has been changed yet.")
 
 
 def _mark_failed(import_id: int) -> None:

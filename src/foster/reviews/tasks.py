@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,9 +27,8 @@ def call_assign_reviewers_task(job_id: int, call_id: int, user_id: int) -> None:
             run = call_assign_reviewers(user=user, call=call, progress=report)
         except PermissionDenied as error:
             raise JobError(str(error)) from None
-        state: dict[str, Any] = report.state  # type: ignore[attr-defined]
-        state["result"] = {"next_url": reverse("reviews:call-assignment", args=[call_id]), "run": run.pk}
-        state["message"] = (
+        report.result = {"next_url": reverse("reviews:call-assignment", args=[call_id]), "run": run.pk}
+        report.message = (
             _("Every application has its reviewers.")
             if run.status == AssignmentRunStatus.OPTIMAL
             else _("Some applications cannot be covered; nothing was changed. See why.")
