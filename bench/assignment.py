@@ -16,13 +16,13 @@ import argparse
 import os
 import platform
 import resource
-import time
 from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from common import cpu_and_memory, timed
 from foster.engines.assignment import (
     Application,
     AssignmentPair,
@@ -134,18 +134,9 @@ def _reset_peak() -> None:
 
 
 def _machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        platform.processor(),
-    )
-    memory_kb = next(
-        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
-    )
-    return f"{os.cpu_count()} CPUs ({cpu}), {memory_kb / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}"
+    cpu, memory_gib = cpu_and_memory()
+    memory = f"{memory_gib:.1f} GiB" if memory_gib is not None else "unknown"
+    return f"{os.cpu_count()} CPUs ({cpu}), {memory} RAM, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -158,23 +149,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    started = time.perf_counter()
-    problem = make_instance(args.applications, args.reviewers, args.k, args.load, args.conflict_rate, args.seed)
-    generated = time.perf_counter() - started
+    with timed() as generation:
+        problem = make_instance(args.applications, args.reviewers, args.k, args.load, args.conflict_rate, args.seed)
     fit_mb = problem.fit.nbytes / 2**20 if isinstance(problem.fit, np.ndarray) else float("nan")
 
     load_before = os.getloadavg()[0]
     baseline_rss = _current_rss_mb()
     _reset_peak()
-    started, cpu_started = time.perf_counter(), time.process_time()
-    optimal = solve_assignment(problem)
-    optimal_seconds, optimal_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    with timed() as optimal_time:
+        optimal = solve_assignment(problem)
     optimal_peak = _peak_rss_mb()
 
     _reset_peak()
-    started, cpu_started = time.perf_counter(), time.process_time()
-    greedy = greedy_assignment(problem)
-    greedy_seconds, greedy_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    with timed() as greedy_time:
+        greedy = greedy_assignment(problem)
     greedy_peak = _peak_rss_mb()
     load_after = os.getloadavg()[0]
 
@@ -183,7 +171,7 @@ def main() -> None:
     print(
         f"instance: {args.applications} applications × {args.reviewers} reviewers = {pairs:,} pairs, "
         f"k={args.k}, load ≤ {args.load}, {len(problem.conflicts):,} conflicts ({args.conflict_rate:.0%}), "
-        f"seed {args.seed}; generated in {generated:.1f} s"
+        f"seed {args.seed}; generated in {generation.wall:.1f} s"
     )
     print(f"fit matrix: float32, {fit_mb:.1f} MiB")
     print()
@@ -195,12 +183,12 @@ def main() -> None:
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
     print(
-        f"| {'optimal (LP + column generation)':<34} | {optimal_seconds:>8.2f} | {optimal_cpu:>8.2f} | "
+        f"| {'optimal (LP + column generation)':<34} | {optimal_time.wall:>8.2f} | {optimal_time.cpu:>8.2f} | "
         f"{optimal.total_fit:>12.3f} | "
         f"{'0.00%':>14} | {check(problem, optimal.pairs):<30} |"
     )
     print(
-        f"| {'greedy (highest fit first)':<34} | {greedy_seconds:>8.2f} | {greedy_cpu:>8.2f} | "
+        f"| {'greedy (highest fit first)':<34} | {greedy_time.wall:>8.2f} | {greedy_time.cpu:>8.2f} | "
         f"{greedy.total_fit:>12.3f} | "
         f"{gap:>13.2f}% | {check(problem, greedy.pairs):<30} |"
     )

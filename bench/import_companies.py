@@ -39,11 +39,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from machine import cpu_and_memory
+from common import README, REPO, cpu_and_memory, postgres_execute, readme_text, setup_django, timed, url_with_database
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
-README = BENCH_DIR / "README.md"
 SECTION_START = "<!-- bench:import_companies:start -->"
 SECTION_END = "<!-- bench:import_companies:end -->"
 SCENARIOS = (
@@ -55,19 +52,6 @@ SCENARIOS = (
     "import: apply (update)",
 )
 SEED = 7
-
-
-def _setup_django(database_url: str, var_dir: str) -> None:
-    os.environ["FOSTER_MODE"] = "test"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["FOSTER_VAR_DIR"] = var_dir
-    os.environ["TASK_BACKEND"] = "immediate"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foster.config.settings")
-    sys.path.insert(0, str(REPO / "src"))
-    import django
-
-    django.setup()
 
 
 # --- The file ----------------------------------------------------------------------------------
@@ -112,43 +96,29 @@ def measure(scenario: str, csv_path: Path, update_path: Path, rows: int) -> dict
         started.setdefault(stage, now)
         stages[stage] = now - started[stage]
 
-    def run_import(path: Path, *, dry_run: bool) -> tuple[float, Any]:
-        cpu_start()
-        start = time.perf_counter()
-        with path.open("rb") as handle:
-            company_import = company_import_create(user=None, file=handle, filename=path.name, language="en")
-        service = company_import_check if dry_run else company_import_apply
-        plan = service(user=None, company_import=company_import, progress=progress)
-        elapsed = time.perf_counter() - start
-        cpu_stop()
-        assert plan.is_valid, plan.errors[:5]
-        return elapsed, plan
-
     result: dict[str, Any] = {"scenario": scenario, "vendor": connection.vendor}
-    cpu: dict[str, float] = {}
 
-    def cpu_start() -> None:
-        cpu["start"] = time.process_time()
-
-    def cpu_stop() -> None:
-        result["cpu"] = time.process_time() - cpu["start"]
+    def run_import(path: Path, *, dry_run: bool) -> Any:
+        with timed() as timing:
+            with path.open("rb") as handle:
+                company_import = company_import_create(user=None, file=handle, filename=path.name, language="en")
+            service = company_import_check if dry_run else company_import_apply
+            plan = service(user=None, company_import=company_import, progress=progress)
+        result["seconds"], result["cpu"] = timing.wall, timing.cpu
+        assert plan.is_valid, plan.errors[:5]
+        return plan
 
     if scenario == "csv parse only":
-        cpu_start()
-        start = time.perf_counter()
-        text = csv_path.read_bytes().decode("utf-8-sig")
-        count = sum(1 for _row in csv.reader(io.StringIO(text, newline=""))) - 1
-        result["seconds"] = time.perf_counter() - start
-        cpu_stop()
+        with timed() as timing:
+            text = csv_path.read_bytes().decode("utf-8-sig")
+            count = sum(1 for _row in csv.reader(io.StringIO(text, newline=""))) - 1
+        result["seconds"], result["cpu"] = timing.wall, timing.cpu
         assert count == rows
     elif scenario == "bulk_create only":
         companies = [company_for(index, seed=SEED) for index in range(rows)]
-        cpu_start()
-        start = time.perf_counter()
-        with transaction.atomic():
+        with timed() as timing, transaction.atomic():
             Company.objects.bulk_create(companies, batch_size=2_000)
-        result["seconds"] = time.perf_counter() - start
-        cpu_stop()
+        result["seconds"], result["cpu"] = timing.wall, timing.cpu
     elif scenario == "raw insert only":
         from django.utils import timezone
 
@@ -158,23 +128,20 @@ def measure(scenario: str, csv_path: Path, update_path: Path, rows: int) -> dict
             {name: getattr(company, name) for name in COMPARED_FIELDS}
             for company in (company_for(index, seed=SEED) for index in range(rows))
         ]
-        cpu_start()
-        start = time.perf_counter()
-        with transaction.atomic():
+        with timed() as timing, transaction.atomic():
             company_rows_insert(values, now=timezone.now())
-        result["seconds"] = time.perf_counter() - start
-        cpu_stop()
+        result["seconds"], result["cpu"] = timing.wall, timing.cpu
     elif scenario == "import: dry run":
-        result["seconds"], plan = run_import(csv_path, dry_run=True)
+        plan = run_import(csv_path, dry_run=True)
         assert plan.created == rows
     elif scenario == "import: apply (create)":
-        result["seconds"], plan = run_import(csv_path, dry_run=False)
+        plan = run_import(csv_path, dry_run=False)
         assert plan.created == rows
     elif scenario == "import: apply (update)":
         run_import(csv_path, dry_run=False)
         stages.clear()
         started.clear()
-        result["seconds"], plan = run_import(update_path, dry_run=False)
+        plan = run_import(update_path, dry_run=False)
         assert plan.updated == rows, (plan.updated, plan.unchanged)
     if scenario.startswith("import"):
         result["stages"] = stages
@@ -186,16 +153,8 @@ def measure(scenario: str, csv_path: Path, update_path: Path, rows: int) -> dict
 
 
 def _postgres_database(base_url: str, name: str, *, create: bool) -> str:
-    import psycopg
-
-    parts = urlsplit(base_url)
-    admin_url = urlunsplit(parts._replace(scheme="postgresql"))
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        else:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    postgres_execute(base_url, f'CREATE DATABASE "{name}"' if create else f'DROP DATABASE IF EXISTS "{name}"')
+    return url_with_database(base_url, name)
 
 
 def _child(scenario: str, database_url: str, work: Path, rows: int) -> dict[str, Any]:
@@ -259,13 +218,7 @@ def _table(rows: int, results: list[dict[str, Any]]) -> list[str]:
 
 
 def _append_readme(block: str) -> None:
-    header = (
-        "# Benchmarks\n\n"
-        "Each benchmark here prints a table and measures a baseline in the same run, so that the cost\n"
-        "of our code is visible beside the cost of the database and the libraries. Numbers are from\n"
-        "the machine named with each run; rerun the command to compare.\n"
-    )
-    text = README.read_text(encoding="utf-8") if README.exists() else header
+    text = readme_text()
     if SECTION_START in text and SECTION_END in text:
         text = text.replace(SECTION_END, f"{block}\n{SECTION_END}", 1)
     else:
@@ -293,7 +246,7 @@ def main() -> None:
 
     if arguments.child:
         work = Path(arguments.work)
-        _setup_django(arguments.database_url, str(work / f"var-{os.getpid()}"))
+        setup_django(arguments.database_url, FOSTER_VAR_DIR=str(work / f"var-{os.getpid()}"))
         result = measure(arguments.child, work / "companies.csv", work / "companies-update.csv", rows)
         print(json.dumps(result))
         return
@@ -303,7 +256,7 @@ def main() -> None:
     targets = ["sqlite"] + (["postgresql"] if base_url.startswith(("postgres://", "postgresql://")) else [])
     with tempfile.TemporaryDirectory(prefix="foster-bench-import-") as directory:
         work = Path(directory)
-        _setup_django(f"sqlite:///{work / 'generate.sqlite3'}", str(work / "var-generate"))
+        setup_django(f"sqlite:///{work / 'generate.sqlite3'}", FOSTER_VAR_DIR=str(work / "var-generate"))
         start = time.perf_counter()
         write_csv(work / "companies.csv", rows)
         write_csv(work / "companies-update.csv", rows, employees_delta=1)

@@ -24,32 +24,15 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from machine import cpu_and_memory
+from common import README, REPO, cpu_and_memory, postgres_execute, readme_text, setup_django, url_with_database
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
-README = BENCH_DIR / "README.md"
 SECTION_START = "<!-- bench:registry_scale:start -->"
 SECTION_END = "<!-- bench:registry_scale:end -->"
 DATABASE_NAME = "foster_bench_scale"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 WARM_UP = 3
-
-
-def _url_with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(statement)
 
 
 def _foster(*arguments: str, database_url: str) -> str:
@@ -65,17 +48,6 @@ def _foster(*arguments: str, database_url: str) -> str:
     if completed.returncode:
         raise SystemExit(f"foster {' '.join(arguments)} failed:\n{completed.stdout}\n{completed.stderr}")
     return completed.stdout
-
-
-def _setup_django(database_url: str) -> None:
-    os.environ.update(
-        FOSTER_MODE="test", DATABASE_URL=database_url, TASK_BACKEND="immediate", LOG_LEVEL="WARNING", DEBUG="false"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foster.config.settings")
-    sys.path.insert(0, str(REPO / "src"))
-    import django
-
-    django.setup()
 
 
 def _cases() -> list[tuple[str, str, dict[str, Any]]]:
@@ -277,13 +249,7 @@ shared_buffers, smaller than the table and its indexes). The HTML page spends 30
 
 
 def _write_readme(block: str) -> None:
-    header = (
-        "# Benchmarks\n\n"
-        "Each benchmark here prints a table and measures a baseline in the same run, so that the cost\n"
-        "of our code is visible beside the cost of the database and the libraries. Numbers are from\n"
-        "the machine named with each run; rerun the command to compare.\n"
-    )
-    text = README.read_text(encoding="utf-8") if README.exists() else header
+    text = readme_text()
     if SECTION_START in text and SECTION_END in text:
         before, rest = text.split(SECTION_START, 1)
         _old, after = rest.split(SECTION_END, 1)
@@ -310,12 +276,12 @@ def main() -> None:
     if not base_url.startswith("postgres"):
         raise SystemExit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
     name = options.reuse or DATABASE_NAME
-    database_url = _url_with_database(base_url, name)
+    database_url = url_with_database(base_url, name)
     load_before = os.getloadavg()
     seeding = "not measured in this run (--reuse)"
     if not options.reuse:
-        _admin(base_url, f'DROP DATABASE IF EXISTS "{name}"')
-        _admin(base_url, f'CREATE DATABASE "{name}"')
+        postgres_execute(base_url, f'DROP DATABASE IF EXISTS "{name}"')
+        postgres_execute(base_url, f'CREATE DATABASE "{name}"')
         _foster("migrate", "--verbosity", "0", database_url=database_url)
         print(f"Seeding {options.companies:,} companies…", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -328,14 +294,14 @@ def main() -> None:
         )
         print(seeding, file=sys.stderr, flush=True)
     try:
-        _setup_django(database_url)
+        setup_django(database_url, DEBUG="false")
         results = measure(options.repeat)
     finally:
         if not options.reuse and not options.keep:
             from django.db import connections
 
             connections.close_all()
-            _admin(base_url, f'DROP DATABASE IF EXISTS "{name}"')
+            postgres_execute(base_url, f'DROP DATABASE IF EXISTS "{name}"')
     load_after = os.getloadavg()
 
     arguments = [argument for argument in sys.argv[1:] if argument != "--no-readme"]

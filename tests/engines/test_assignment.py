@@ -240,13 +240,19 @@ def test_pins_forbids_and_conflicts_are_honoured_against_fit() -> None:
     assert result.total_fit == 13.0
 
 
-def test_greedy_baseline_is_not_optimal_where_expected() -> None:
-    problem = AssignmentProblem(
+def greedy_trap(conflicts: list[tuple[str, str]]) -> AssignmentProblem:
+    """Two applications, two reviewers of load 1: greedy takes the single best pair (a, x) first."""
+    return AssignmentProblem(
         applications=[Application("a"), Application("b")],
         reviewers=[Reviewer("x", 1), Reviewer("y", 1)],
         fit=np.array([[10.0, 9.0], [9.0, 0.0]]),
         reviewers_per_application=1,
+        conflicts=conflicts,
     )
+
+
+def test_greedy_baseline_is_not_optimal_where_expected() -> None:
+    problem = greedy_trap(conflicts=[])
     greedy = greedy_assignment(problem)
     optimal = solve_assignment(problem)
     assert [(pair.application_id, pair.reviewer_id) for pair in greedy.pairs] == [("a", "x"), ("b", "y")]
@@ -257,13 +263,7 @@ def test_greedy_baseline_is_not_optimal_where_expected() -> None:
 
 
 def test_greedy_baseline_can_leave_an_application_uncovered() -> None:
-    problem = AssignmentProblem(
-        applications=[Application("a"), Application("b")],
-        reviewers=[Reviewer("x", 1), Reviewer("y", 1)],
-        fit=np.array([[10.0, 9.0], [9.0, 0.0]]),
-        reviewers_per_application=1,
-        conflicts=[("b", "y")],
-    )
+    problem = greedy_trap(conflicts=[("b", "y")])
     greedy = greedy_assignment(problem)
     assert greedy.uncovered == (("b", 1),)
     assert not greedy.is_complete

@@ -9,6 +9,7 @@ import pytest
 
 from foster.engines.scoring import (
     Criterion,
+    Identifier,
     ReviewerMethod,
     Rubric,
     ScoreBasis,
@@ -30,6 +31,11 @@ RUBRIC = Rubric(
         Criterion("market", weight=1, minimum=1, maximum=5),
     )
 )
+
+
+def totals(*rows: tuple[Identifier, Identifier, float]) -> list[ScoreSheet]:
+    """Sheets with a total score, from (application, reviewer, total) rows."""
+    return [ScoreSheet(application, reviewer, total=total) for application, reviewer, total in rows]
 
 
 @pytest.mark.parametrize(
@@ -115,12 +121,12 @@ def test_duplicate_sheets_are_rejected() -> None:
 
 
 def test_raw_summary_gives_mean_and_spread() -> None:
-    sheets = [
-        ScoreSheet("A", "r1", total=60),
-        ScoreSheet("A", "r2", total=70),
-        ScoreSheet("A", "r3", total=80),
-        ScoreSheet("B", "r1", total=55),
-    ]
+    sheets = totals(
+        ("A", "r1", 60),
+        ("A", "r2", 70),
+        ("A", "r3", 80),
+        ("B", "r1", 55),
+    )
     assert raw_summary(sheets) == {
         "A": Spread(mean=70.0, std=math.sqrt(200 / 3), minimum=60.0, maximum=80.0, count=3),
         "B": Spread(mean=55.0, std=0.0, minimum=55.0, maximum=55.0, count=1),
@@ -137,15 +143,15 @@ def test_raw_summary_aggregates_criterion_sheets_with_the_rubric() -> None:
 
 # Reviewer r1 and r2 differ by 10 points but rank A and B the same; r3 gave one score; r4 gave two
 # equal scores. All seven scores: mean 70, population variance (100+100+0+400+400+0+0)/7 = 1000/7.
-STANDARDISATION_SHEETS = [
-    ScoreSheet("A", "r1", total=60),
-    ScoreSheet("B", "r1", total=80),
-    ScoreSheet("A", "r2", total=70),
-    ScoreSheet("B", "r2", total=90),
-    ScoreSheet("C", "r3", total=50),
-    ScoreSheet("A", "r4", total=70),
-    ScoreSheet("C", "r4", total=70),
-]
+STANDARDISATION_SHEETS = totals(
+    ("A", "r1", 60),
+    ("B", "r1", 80),
+    ("A", "r2", 70),
+    ("B", "r2", 90),
+    ("C", "r3", 50),
+    ("A", "r4", 70),
+    ("C", "r4", 70),
+)
 
 
 def test_standardisation_rescales_z_scores_to_the_overall_mean_and_spread() -> None:
@@ -182,14 +188,14 @@ def test_standardisation_rescales_z_scores_to_the_overall_mean_and_spread() -> N
 def test_additive_model_recovers_exact_effects_on_an_unbalanced_design() -> None:
     # theta = A 60, B 70, C 80; beta = r1 -4, r2 +1, r3 +3 (sums to 0); no noise; each
     # application has two of the three reviewers.
-    sheets = [
-        ScoreSheet("A", "r1", total=56),
-        ScoreSheet("A", "r2", total=61),
-        ScoreSheet("B", "r2", total=71),
-        ScoreSheet("B", "r3", total=73),
-        ScoreSheet("C", "r1", total=76),
-        ScoreSheet("C", "r3", total=83),
-    ]
+    sheets = totals(
+        ("A", "r1", 56),
+        ("A", "r2", 61),
+        ("B", "r2", 71),
+        ("B", "r3", 73),
+        ("C", "r1", 76),
+        ("C", "r3", 83),
+    )
     model = fit_additive_model(sheets)
     assert model.adjusted == pytest.approx({"A": 60.0, "B": 70.0, "C": 80.0}, abs=EXACT)
     assert model.leniency == pytest.approx({"r1": -4.0, "r2": 1.0, "r3": 3.0}, abs=EXACT)
@@ -200,12 +206,12 @@ def test_additive_model_recovers_exact_effects_on_an_unbalanced_design() -> None
 def test_additive_model_on_a_crossed_design_with_noise() -> None:
     # Two reviewers × two applications: y = theta + beta + e with e = ±1 in a pattern the model
     # cannot absorb (interaction). Least squares: theta = row means, beta = column mean deviations.
-    sheets = [
-        ScoreSheet("A", "r1", total=66),  # 70 - 5 + 1
-        ScoreSheet("A", "r2", total=74),  # 70 + 5 - 1
-        ScoreSheet("B", "r1", total=74),  # 80 - 5 - 1
-        ScoreSheet("B", "r2", total=86),  # 80 + 5 + 1
-    ]
+    sheets = totals(
+        ("A", "r1", 66),  # 70 - 5 + 1
+        ("A", "r2", 74),  # 70 + 5 - 1
+        ("B", "r1", 74),  # 80 - 5 - 1
+        ("B", "r2", 86),  # 80 + 5 + 1
+    )
     model = fit_additive_model(sheets)
     assert model.adjusted == pytest.approx({"A": 70.0, "B": 80.0}, abs=EXACT)
     assert model.leniency == pytest.approx({"r1": -5.0, "r2": 5.0}, abs=EXACT)
@@ -214,13 +220,13 @@ def test_additive_model_on_a_crossed_design_with_noise() -> None:
 
 
 def test_additive_model_centres_each_connected_group_of_reviewers_separately() -> None:
-    sheets = [
-        ScoreSheet("A", "r1", total=62),
-        ScoreSheet("A", "r2", total=58),
-        ScoreSheet("B", "r3", total=90),
-        ScoreSheet("B", "r4", total=80),
-        ScoreSheet("C", "r5", total=77),  # r5 scored only C, alone
-    ]
+    sheets = totals(
+        ("A", "r1", 62),
+        ("A", "r2", 58),
+        ("B", "r3", 90),
+        ("B", "r4", 80),
+        ("C", "r5", 77),  # r5 scored only C, alone
+    )
     model = fit_additive_model(sheets)
     assert model.component_count == 3
     assert model.component_of_reviewer == {"r1": 0, "r2": 0, "r3": 1, "r4": 1, "r5": 2}
@@ -243,7 +249,8 @@ def test_additive_model_recovers_planted_reviewer_biases() -> None:
     model = fit_additive_model(sheets)
     estimated_bias = np.array([model.leniency[reviewer] for reviewer in range(reviewers)])
     estimated_quality = np.array([model.adjusted[application] for application in range(applications)])
-    raw_mean = np.array([raw_summary(sheets)[application].mean for application in range(applications)])
+    raw = raw_summary(sheets)
+    raw_mean = np.array([raw[application].mean for application in range(applications)])
 
     assert model.component_count == 1
     assert abs(estimated_bias.sum()) < 1e-9
@@ -291,7 +298,7 @@ def test_ranking_needs_a_call_for_every_application() -> None:
     ],
 )
 def test_score_report_ranks_on_the_chosen_basis(basis: ScoreBasis, expected_order: list[str]) -> None:
-    sheets = [ScoreSheet("A", "r1", total=60), ScoreSheet("A", "r2", total=70), ScoreSheet("B", "r2", total=75)]
+    sheets = totals(("A", "r1", 60), ("A", "r2", 70), ("B", "r2", 75))
     report = score_report(sheets, call_of={"A": "c", "B": "c"}, basis=basis)
     assert [entry.application_id for entry in report.rankings["c"].entries] == expected_order
     by_id = {entry.application_id: entry for entry in report.applications}
@@ -306,12 +313,12 @@ def test_score_report_ranks_on_the_chosen_basis(basis: ScoreBasis, expected_orde
 def test_score_report_can_reverse_a_raw_ranking() -> None:
     # r1 is harsh (-10), r2 lenient (+10), shown by the application both scored. C scored 78 by the
     # lenient reviewer ranks above D scored 66 by the harsh one on raw means, below it once adjusted.
-    sheets = [
-        ScoreSheet("A", "r1", total=60),
-        ScoreSheet("A", "r2", total=80),
-        ScoreSheet("C", "r2", total=78),
-        ScoreSheet("D", "r1", total=66),
-    ]
+    sheets = totals(
+        ("A", "r1", 60),
+        ("A", "r2", 80),
+        ("C", "r2", 78),
+        ("D", "r1", 66),
+    )
     call_of = {"A": "c", "C": "c", "D": "c"}
     raw = score_report(sheets, call_of=call_of, basis=ScoreBasis.RAW)
     adjusted = score_report(sheets, call_of=call_of, basis=ScoreBasis.ADJUSTED)

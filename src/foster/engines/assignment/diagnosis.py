@@ -46,10 +46,8 @@ def local_issues(problem: CompiledProblem) -> list[CoverageIssue]:
             )
         )
 
-    conflict = np.zeros(problem.shape, dtype=np.bool_)
-    conflict[problem.conflict] = True
-    forbidden = np.zeros(problem.shape, dtype=np.bool_)
-    forbidden[problem.forbidden] = True
+    conflict = problem.pair_mask(problem.conflict)
+    forbidden = problem.pair_mask(problem.forbidden)
     for row, col in zip(*problem.pinned, strict=True):
         for blocked, code, word in (
             (conflict, IssueCode.PINNED_PAIR_CONFLICTS, "a conflict of interest"),
@@ -101,8 +99,7 @@ def local_issues(problem: CompiledProblem) -> list[CoverageIssue]:
         no_load = problem.capacity <= 0
         conflicts_per_row = conflict[short].sum(axis=1)
         forbidden_per_row = (forbidden[short] & ~conflict[short]).sum(axis=1)
-        pinned = np.zeros(problem.shape, dtype=np.bool_)
-        pinned[problem.pinned] = True
+        pinned = problem.pair_mask(problem.pinned)
         full_per_row = (~conflict[short] & ~forbidden[short] & ~pinned[short] & no_load[np.newaxis, :]).sum(axis=1)
         available_short = available[available < k]
         for position, row in enumerate(short):
@@ -150,13 +147,11 @@ def group_issues(
     empty slots per application. Components that are a single application already in ``explained``
     (row indices with a local issue) are left out.
     """
-    n, m = problem.shape
-    used = np.zeros((n, m), dtype=np.bool_)
-    used[flow_rows, flow_cols] = True
+    used = problem.pair_mask((flow_rows, flow_cols))
     unused_allowed = problem.allowed & ~used
 
     reached_applications = shortfall > 0
-    reached_reviewers = np.zeros(m, dtype=np.bool_)
+    reached_reviewers = np.zeros(problem.shape[1], dtype=np.bool_)
     frontier = reached_applications.copy()
     while frontier.any():
         new_reviewers = unused_allowed[frontier].any(axis=0) & ~reached_reviewers
@@ -215,3 +210,22 @@ def group_issues(
             )
         )
     return issues
+
+
+def coverage_issues(
+    problem: CompiledProblem, flow_rows: IndexArray, flow_cols: IndexArray, shortfall: npt.NDArray[np.int64]
+) -> list[CoverageIssue]:
+    """Every reason behind a maximum-coverage assignment that leaves slots empty: local issues, then Hall sets.
+
+    A group already explained by a local issue is not repeated: a single application with too few
+    available reviewers, or (when total load is below demand) the group of every application.
+    """
+    issues = local_issues(problem)
+    row_of = {identifier: row for row, identifier in enumerate(problem.application_ids)}
+    explained = {
+        row_of[issue.application_ids[0]] for issue in issues if issue.code == IssueCode.TOO_FEW_AVAILABLE_REVIEWERS
+    }
+    groups = group_issues(problem, flow_rows, flow_cols, shortfall, explained)
+    if any(issue.code == IssueCode.TOTAL_CAPACITY_BELOW_DEMAND for issue in issues):
+        groups = [group for group in groups if len(group.application_ids) < problem.shape[0]]
+    return issues + groups

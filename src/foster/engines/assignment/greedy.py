@@ -24,9 +24,7 @@ def greedy_assignment(problem: AssignmentProblem) -> GreedyResult:
     """Highest fit first within k, load limits, conflicts, pins and forbids; see the module docstring."""
     compiled = compile_problem(problem)
     n, m = compiled.shape
-    blocked = np.zeros(compiled.shape, dtype=np.bool_)
-    blocked[compiled.conflict] = True
-    blocked[compiled.forbidden] = True
+    blocked = compiled.blocked()
     pinned_rows, pinned_cols = compiled.pinned
     usable_pins = ~blocked[pinned_rows, pinned_cols]
     pinned_rows, pinned_cols = pinned_rows[usable_pins], pinned_cols[usable_pins]

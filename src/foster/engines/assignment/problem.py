@@ -106,10 +106,18 @@ class CompiledProblem:
         """Pins avoid conflicts and forbidden pairs and fit within k and every load limit."""
         if np.any(self.demand < 0) or np.any(self.capacity < 0):
             return False
-        blocked = np.zeros(self.shape, dtype=np.bool_)
-        blocked[self.conflict] = True
-        blocked[self.forbidden] = True
-        return not bool(blocked[self.pinned].any())
+        return not bool(self.blocked()[self.pinned].any())
+
+    def pair_mask(self, *pair_sets: tuple[IndexArray, IndexArray]) -> BoolMatrix:
+        """An applications × reviewers matrix, true on every pair of ``pair_sets``."""
+        mask = np.zeros(self.shape, dtype=np.bool_)
+        for pairs in pair_sets:
+            mask[pairs] = True
+        return mask
+
+    def blocked(self) -> BoolMatrix:
+        """True on the pairs that may never be assigned: conflicts and forbidden pairs."""
+        return self.pair_mask(self.conflict, self.forbidden)
 
     def pair_fit(self, rows: IndexArray, cols: IndexArray) -> npt.NDArray[np.float64]:
         return np.asarray(self.fit[rows, cols], dtype=np.float64)

@@ -33,18 +33,19 @@ return vertices, so it should not).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import highspy
 import numpy as np
 import numpy.typing as npt
 
-from foster.engines.assignment.diagnosis import group_issues, local_issues
+from foster.engines.assignment.diagnosis import coverage_issues, local_issues
 from foster.engines.assignment.problem import AssignmentProblem, CompiledProblem, IndexArray, compile_problem
 from foster.engines.assignment.result import (
     AssignmentResult,
     AssignmentStatus,
     CoverageIssue,
     InfeasibilityDiagnosis,
-    IssueCode,
     IterationRecord,
     build_pairs,
 )
@@ -53,6 +54,8 @@ PRICING_BLOCK_ELEMENTS = 2_000_000
 """Pairs priced per numpy block: bounds the temporary arrays at about 16 MB each."""
 
 FloatArray = npt.NDArray[np.float64]
+ScoreArray = npt.NDArray[np.floating]
+"""Pair scores of a block of applications: fit (float32 or float64) or a float64 pricing violation."""
 
 
 class _RestrictedMaster:
@@ -152,28 +155,50 @@ class _RestrictedMaster:
         return self.highs.getModelStatus()
 
 
+def _best_per_row(score: ScoreArray, take: int, above: float) -> tuple[IndexArray, IndexArray]:
+    """(row, column) of the ``take`` highest scores in each row of ``score`` that are above ``above``."""
+    width = score.shape[1]
+    hot = np.flatnonzero(score.max(axis=1) > above)
+    if hot.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    candidates = score if hot.size == score.shape[0] else score[hot]  # no copy when every row counts
+    if take < width:
+        best = np.argpartition(-candidates, take - 1, axis=1)[:, :take]
+    else:
+        best = np.tile(np.arange(width), (hot.size, 1))
+    keep = np.take_along_axis(candidates, best, axis=1) > above
+    return np.broadcast_to(hot[:, np.newaxis], best.shape)[keep], best[keep].astype(np.int64)
+
+
+def _best_pairs(
+    problem: CompiledProblem, score_rows: Callable[[int, int], ScoreArray], take: int, above: float
+) -> tuple[IndexArray, IndexArray]:
+    """The ``take`` best pairs of every application whose score is above ``above``, scored in row blocks.
+
+    ``score_rows(start, stop)`` scores the pairs of applications ``start`` to ``stop``; blocks keep its
+    temporary arrays near ``PRICING_BLOCK_ELEMENTS`` elements, not the full n × m.
+    """
+    n, m = problem.shape
+    take = min(take, m)
+    empty = np.zeros(0, dtype=np.int64)
+    if take == 0:
+        return empty, empty
+    rows_out, cols_out = [empty], [empty]
+    block = max(1, PRICING_BLOCK_ELEMENTS // m)
+    for start in range(0, n, block):
+        rows, cols = _best_per_row(score_rows(start, min(n, start + block)), take, above)
+        rows_out.append(start + rows)
+        cols_out.append(cols)
+    return np.concatenate(rows_out), np.concatenate(cols_out)
+
+
 def _initial_pairs(problem: CompiledProblem, per_application: int) -> tuple[IndexArray, IndexArray]:
     """The ``per_application`` best allowed pairs of every application, by fit."""
-    n, m = problem.shape
-    take = min(per_application, m)
-    if take == 0 or n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    block = max(1, PRICING_BLOCK_ELEMENTS // max(m, 1))
-    rows_out: list[IndexArray] = []
-    cols_out: list[IndexArray] = []
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        allowed = problem.allowed[start:stop]
-        score = np.where(allowed, problem.fit[start:stop], -np.inf)
-        best = (
-            np.argpartition(-score, take - 1, axis=1)[:, :take]
-            if take < m
-            else np.tile(np.arange(m), (stop - start, 1))
-        )
-        keep = np.take_along_axis(allowed, best, axis=1)
-        rows_out.append(np.broadcast_to(np.arange(start, stop)[:, np.newaxis], best.shape)[keep])
-        cols_out.append(best[keep].astype(np.int64))
-    return np.concatenate(rows_out), np.concatenate(cols_out)
+
+    def score_rows(start: int, stop: int) -> ScoreArray:
+        return np.where(problem.allowed[start:stop], problem.fit[start:stop], -np.inf)
+
+    return _best_pairs(problem, score_rows, per_application, -np.inf)
 
 
 def _price(
@@ -189,30 +214,15 @@ def _price(
     The violation of pair (i, j) is ``fit[i, j] + u_i + v_j``, the negative of its reduced cost; at
     most ``per_application`` pairs are returned per application.
     """
-    n, m = problem.shape
-    rows_out: list[IndexArray] = []
-    cols_out: list[IndexArray] = []
-    block = max(1, PRICING_BLOCK_ELEMENTS // max(m, 1))
-    for start in range(0, n if m else 0, block):
-        stop = min(n, start + block)
+
+    def violation_rows(start: int, stop: int) -> FloatArray:
         violation = problem.fit[start:stop].astype(np.float64)
         violation += application_dual[start:stop, np.newaxis]
         violation += reviewer_dual[np.newaxis, :]
         np.copyto(violation, -np.inf, where=~priceable[start:stop])
-        hot = np.flatnonzero(violation.max(axis=1) > tolerance)
-        if hot.size == 0:
-            continue
-        candidates = violation[hot]
-        if per_application < m:
-            best = np.argpartition(-candidates, per_application - 1, axis=1)[:, :per_application]
-        else:
-            best = np.tile(np.arange(m), (hot.size, 1))
-        keep = np.take_along_axis(candidates, best, axis=1) > tolerance
-        rows_out.append(np.broadcast_to((start + hot)[:, np.newaxis], best.shape)[keep])
-        cols_out.append(best[keep].astype(np.int64))
-    if not rows_out:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(rows_out), np.concatenate(cols_out)
+        return violation
+
+    return _best_pairs(problem, violation_rows, per_application, tolerance)
 
 
 def _round_and_check(
@@ -348,16 +358,7 @@ def solve_assignment(
     slacks, values, used_mip = _integral_solution(compiled, master)
     chosen = values == 1
     if slacks.any():
-        issues = local_issues(compiled)
-        row_of = {identifier: row for row, identifier in enumerate(compiled.application_ids)}
-        explained = {
-            row_of[issue.application_ids[0]] for issue in issues if issue.code == IssueCode.TOO_FEW_AVAILABLE_REVIEWERS
-        }
-        groups = group_issues(compiled, master.rows[chosen], master.cols[chosen], slacks, explained)
-        if any(issue.code == IssueCode.TOTAL_CAPACITY_BELOW_DEMAND for issue in issues):
-            # A group of every application only restates the total-capacity issue.
-            groups = [group for group in groups if len(group.application_ids) < n]
-        issues.extend(groups)
+        issues = coverage_issues(compiled, master.rows[chosen], master.cols[chosen], slacks)
         possible = k * n - int(slacks.sum())
         return _infeasible(compiled, issues, possible, int(master.rows.size), history)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 KSIC_SECTION = re.compile(r"[A-U]")
@@ -130,18 +130,8 @@ Rule = (
     | RequiredDocuments
 )
 
-RULE_KINDS: dict[str, type[Rule]] = {
-    rule_class.kind: rule_class
-    for rule_class in (
-        SizeClassIn,
-        SectorIn,
-        RegionIn,
-        CompanyAgeAtMost,
-        NotDesignated,
-        ExposureHeadroomCoversRequest,
-        RequiredDocuments,
-    )
-}
+RULE_KINDS: dict[str, type[Rule]] = {rule_class.kind: rule_class for rule_class in get_args(Rule)}
+"""Rule class by kind, in the order of ``Rule``: adding a kind to the union is all it takes."""
 
 CODE_SET_FIELDS = frozenset({"size_classes", "sections", "divisions", "regions", "document_kinds"})
 """Fields that hold a set of codes (a list in JSON); every other field is a scalar."""

@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from foster.engines.scoring.rubric import Rubric
-from foster.engines.scoring.sheets import Identifier, ScoreSheet, collect
+from foster.engines.scoring.sheets import Identifier, Scores, ScoreSheet, collect
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,11 @@ def _components(
 
 def fit_additive_model(sheets: Sequence[ScoreSheet], rubric: Rubric | None = None) -> AdditiveModel:
     """Least-squares application and reviewer effects, reviewer effects summing to zero (module docstring)."""
-    scores = collect(sheets, rubric)
+    return fit_additive_scores(collect(sheets, rubric))
+
+
+def fit_additive_scores(scores: Scores) -> AdditiveModel:
+    """``fit_additive_model`` of sheets already collected."""
     applications, reviewers = len(scores.application_ids), len(scores.reviewer_ids)
     if scores.value.size == 0:
         return AdditiveModel({}, {}, None, 0, {})

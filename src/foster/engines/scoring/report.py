@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from foster.engines.scoring.additive import AdditiveModel, fit_additive_model
+from foster.engines.scoring.additive import AdditiveModel, fit_additive_scores
 from foster.engines.scoring.ranking import CallRanking, rank_by_call
 from foster.engines.scoring.rubric import Rubric
 from foster.engines.scoring.sheets import (
@@ -16,8 +16,9 @@ from foster.engines.scoring.sheets import (
     ScoreSheet,
     Spread,
     Standardisation,
-    raw_summary,
-    standardise,
+    collect,
+    standardise_scores,
+    summarise_raw,
 )
 
 
@@ -66,9 +67,10 @@ def score_report(
 
     ``call_of`` maps application id to call id (see ``rank_by_call`` for its key type).
     """
-    raw = raw_summary(sheets, rubric)
-    standardisation = standardise(sheets, rubric)
-    model = fit_additive_model(sheets, rubric)
+    scores = collect(sheets, rubric)  # each sheet resolved (and its rubric applied) once, for all three
+    raw = summarise_raw(scores)
+    standardisation = standardise_scores(scores)
+    model = fit_additive_scores(scores)
     applications = tuple(
         ApplicationScores(
             application_id, spread, standardisation.applications[application_id], model.adjusted[application_id]

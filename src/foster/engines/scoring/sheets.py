@@ -158,14 +158,22 @@ def _spreads(groups: npt.NDArray[np.int64], values: npt.NDArray[np.float64], cou
 
 def raw_summary(sheets: Sequence[ScoreSheet], rubric: Rubric | None = None) -> dict[Identifier, Spread]:
     """Per application: mean of its raw scores and their spread."""
-    scores = collect(sheets, rubric)
+    return summarise_raw(collect(sheets, rubric))
+
+
+def summarise_raw(scores: Scores) -> dict[Identifier, Spread]:
+    """``raw_summary`` of sheets already collected."""
     spreads = _spreads(scores.application, scores.value, len(scores.application_ids))
     return dict(zip(scores.application_ids, spreads, strict=True))
 
 
 def standardise(sheets: Sequence[ScoreSheet], rubric: Rubric | None = None) -> Standardisation:
     """Per-reviewer z-scores rescaled to the overall mean and standard deviation (module docstring)."""
-    scores = collect(sheets, rubric)
+    return standardise_scores(collect(sheets, rubric))
+
+
+def standardise_scores(scores: Scores) -> Standardisation:
+    """``standardise`` of sheets already collected."""
     if scores.value.size == 0:
         return Standardisation(0.0, 0.0, (), (), {})
     overall_mean = float(scores.value.mean())
