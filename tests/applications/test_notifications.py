@@ -9,12 +9,13 @@ from django.core import mail
 from django.urls import reverse
 
 from foster.accounts.models import User
-from foster.applications.services import application_transition
+from foster.applications.services import application_notify, application_transition
 from foster.core.models import Notification, NotificationPreference
 from foster.core.services import notification_send
 from foster.programs.models import Call
 from foster.registry.models import Company
 from tests.applications.objects import application_build, english_client
+from tests.factories import CompanyMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,18 @@ def test_a_user_sees_only_their_own_notices(member: User, other_member: User) ->
 
     assert "남의 알림" not in listing.content.decode()
     assert Notification.objects.get().read_at is None
+
+
+def test_every_member_is_told_with_a_fixed_number_of_queries(
+    call: Call, company: Company, member: User, django_assert_max_num_queries: Any
+) -> None:
+    for language in ("ko", "en", "en"):
+        CompanyMembershipFactory(company=company, user=UserFactory(preferred_language=language))
+    application = application_build(call=call, company=company, applicant=member, status="reviewed")
+
+    # The application, the members, their preferences, one insert of the notices.
+    with django_assert_max_num_queries(4):
+        application_notify(application_id=application.pk, kind="decision")
+
+    assert Notification.objects.filter(user__company_memberships__company=company).count() == 4
+    assert len(mail.outbox) == 4

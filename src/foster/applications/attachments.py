@@ -23,9 +23,6 @@ from django.utils.translation import gettext as _
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 HEAD_BYTES = 512
 
-PDF = b"%PDF-"
-PNG = b"\x89PNG\r\n\x1a\n"
-JPEG = b"\xff\xd8\xff"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 HWPX_MIMETYPE = b"application/hwp+zip"
@@ -42,30 +39,34 @@ SCRIPT_STARTS = (b"#!", b"@echo", b"<script", b"<?php", b"<%", b"<html", b"<!doc
 
 @dataclass(frozen=True)
 class FileType:
-    """A kind of document we accept: its content type and the name endings it may have."""
+    """A kind of document we accept: how its content starts, its content type and the name
+    endings it may have. The ZIP-based kinds share a signature and are told apart by their members
+    (``_zip_type``)."""
 
     kind: str
+    signature: bytes
     content_type: str
     extensions: tuple[str, ...]
 
 
+# Every accepted type, in the order the refusal messages name them.
 FILE_TYPES = {
-    "pdf": FileType("pdf", "application/pdf", (".pdf",)),
-    "png": FileType("png", "image/png", (".png",)),
-    "jpeg": FileType("jpeg", "image/jpeg", (".jpg", ".jpeg")),
-    "hwp": FileType("hwp", "application/x-hwp", (".hwp",)),
-    "hwpx": FileType("hwpx", "application/hwp+zip", (".hwpx",)),
-    "docx": FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
-    "xlsx": FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+    file_type.kind: file_type
+    for file_type in (
+        FileType("pdf", b"%PDF-", "application/pdf", (".pdf",)),
+        FileType("hwp", OLE, "application/x-hwp", (".hwp",)),
+        FileType("hwpx", ZIP, "application/hwp+zip", (".hwpx",)),
+        FileType("docx", ZIP, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+        FileType("xlsx", ZIP, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+        FileType("png", b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
+        FileType("jpeg", b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+    )
 }
+ACCEPTED_TYPE_NAMES = ", ".join(kind.upper() for kind in FILE_TYPES)
 
 
 def max_attachment_bytes() -> int:
     return int(getattr(settings, "APPLICATION_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def _accepted_list() -> str:
-    return "PDF, HWP, HWPX, DOCX, XLSX, PNG, JPEG"
 
 
 def _zip_type(stream: IO[bytes]) -> FileType | None:
@@ -109,27 +110,20 @@ def file_type_detect(upload: Any) -> FileType:
             _("This file is a program or a script, not a document, whatever its name says. It was refused."),
             code="executable",
         )
-    file_type: FileType | None = None
-    if head.startswith(PDF):
-        file_type = FILE_TYPES["pdf"]
-    elif head.startswith(PNG):
-        file_type = FILE_TYPES["png"]
-    elif head.startswith(JPEG):
-        file_type = FILE_TYPES["jpeg"]
-    elif head.startswith(OLE):
-        file_type = FILE_TYPES["hwp"]
-    elif head.startswith(ZIP):
+    if head.startswith(ZIP):
         file_type = _zip_type(upload)
         upload.seek(0)
         if file_type is None:
             raise ValidationError(
                 _("This ZIP archive is not a DOCX, XLSX or HWPX document. Accepted types: %(types)s.")
-                % {"types": _accepted_list()},
+                % {"types": ACCEPTED_TYPE_NAMES},
                 code="unsupported_zip",
             )
+        return file_type
+    file_type = next((kind for kind in FILE_TYPES.values() if head.startswith(kind.signature)), None)
     if file_type is None:
         raise ValidationError(
-            _("This type of file is not accepted. Accepted types: %(types)s.") % {"types": _accepted_list()},
+            _("This type of file is not accepted. Accepted types: %(types)s.") % {"types": ACCEPTED_TYPE_NAMES},
             code="unsupported",
         )
     return file_type

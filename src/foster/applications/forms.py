@@ -10,60 +10,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from foster.applications.attachments import file_type_detect
+from foster.applications.choices import ApplicationStatus
+from foster.applications.schema import (
+    REQUESTED_AMOUNT,
+    TITLE,
+    is_blank,
+    localized,
+    requested_amount_key,
+    schema_fields,
+    schema_sections,
+    section_is_shown,
+    title_key,
+)
 from foster.registry.models import Company
 
-# Fields every application has, kept in columns of their own (not in the schema's answers).
-TITLE = "title"
-REQUESTED_AMOUNT = "requested_amount_krw"
-# A schema may ask for the title and the amount itself under one of these keys; its answer then
-# fills the column (and the fixed field is not added).
-TITLE_KEYS = (TITLE, "project_title")
-REQUESTED_AMOUNT_KEYS = (REQUESTED_AMOUNT, "requested_amount")
 MONEY_CHARACTERS = re.compile(r"[\s,_원₩]|KRW", re.IGNORECASE)
-
-
-def localized(item: dict[str, Any], base: str) -> str:
-    """``item[base_ko]`` or ``item[base_en]`` in the current language, falling back to the other."""
-    korean, english = str(item.get(f"{base}_ko") or ""), str(item.get(f"{base}_en") or "")
-    if (get_language() or "ko").startswith("en"):
-        return english or korean
-    return korean or english
-
-
-def schema_sections(schema: dict[str, Any]) -> list[dict[str, Any]]:
-    sections = schema.get("sections") if isinstance(schema, dict) else None
-    return [section for section in sections or [] if isinstance(section, dict)]
-
-
-def schema_fields(schema: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every ``(section, field)`` of the schema, in order."""
-    for section in schema_sections(schema):
-        for field in section.get("fields") or []:
-            if isinstance(field, dict) and field.get("key"):
-                yield section, field
-
-
-def title_key(schema: dict[str, Any]) -> str:
-    """The form key whose answer is the project title: the schema's own question, or ``title``."""
-    keys = {field["key"] for _section, field in schema_fields(schema)}
-    return next((key for key in TITLE_KEYS if key in keys), TITLE)
-
-
-def requested_amount_key(schema: dict[str, Any]) -> str:
-    """The form key whose answer is the requested amount: the schema's own question, or ours."""
-    keys = {field["key"] for _section, field in schema_fields(schema) if field.get("type") == "money"}
-    return next((key for key in REQUESTED_AMOUNT_KEYS if key in keys), REQUESTED_AMOUNT)
 
 
 def _choices(field: dict[str, Any]) -> list[tuple[str, str]]:
@@ -75,18 +46,6 @@ def _choices(field: dict[str, Any]) -> list[tuple[str, str]]:
         else:
             result.append((str(choice), str(choice)))
     return result
-
-
-def section_is_shown(section: dict[str, Any], answers: dict[str, Any]) -> bool:
-    """Whether ``section``'s ``show_if`` condition holds for ``answers`` (no condition: always)."""
-    condition = section.get("show_if")
-    if not condition:
-        return True
-    value = answers.get(condition.get("field"))
-    expected = condition.get("equals")
-    if isinstance(value, list):
-        return expected in value
-    return value == expected or (value is not None and str(value) == str(expected))
 
 
 class MoneyField(forms.CharField):
@@ -178,10 +137,6 @@ def answer_from_json(field: dict[str, Any], value: Any) -> Any:
     if field.get("type") == "money" and isinstance(value, int):
         return f"{value:,}"
     return value
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 class ApplicationAnswersForm(forms.Form):
@@ -319,26 +274,6 @@ class ApplicationAnswersForm(forms.Form):
         }
 
 
-def missing_answers(
-    schema: dict[str, Any], answers: dict[str, Any], attached: set[str] | frozenset[str]
-) -> dict[str, list[str]]:
-    """Required fields of shown sections with no answer (files: no attachment), with a message each.
-
-    The service checks this again at submission, whatever the caller validated before.
-    """
-    missing: dict[str, list[str]] = {}
-    for section, field in schema_fields(schema):
-        if not field.get("required") or not section_is_shown(section, answers):
-            continue
-        key = field["key"]
-        if field.get("type") == "file":
-            if key not in attached:
-                missing[key] = [_("Attach this document.")]
-        elif is_blank(answers.get(key)):
-            missing[key] = [_("This field is required.")]
-    return missing
-
-
 class CompanyChoiceForm(forms.Form):
     """Which of the user's companies applies."""
 
@@ -358,8 +293,6 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
-        from foster.applications.choices import ApplicationStatus
-
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in ApplicationStatus.choices if value != current_status

@@ -10,28 +10,25 @@ from typing import Any
 
 import rules
 
-from foster.accounts.permissions import is_agency_official, is_company_side, is_ministry_planner
+from foster.accounts.permissions import is_company_side, is_ministry_planner, works_for_agency
+from foster.registry.permissions import is_member_of_company
 
 
 @rules.predicate
 def is_application_applicant(user: Any, application: Any) -> bool:
     if application is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return application.company.memberships.filter(user=user).exists()
-
-
-@rules.predicate
-def is_application_official(user: Any, application: Any) -> bool:
-    if application is None or not is_agency_official(user):
-        return False
-    return user.agency_memberships.filter(agency_id=application.call.program.agency_id).exists()
+    return bool(is_member_of_company(user, application.company))
 
 
 @rules.predicate
 def is_call_official(user: Any, call: Any) -> bool:
-    if call is None or not is_agency_official(user):
-        return False
-    return user.agency_memberships.filter(agency_id=call.program.agency_id).exists()
+    return call is not None and works_for_agency(user, call.program.agency_id)
+
+
+@rules.predicate
+def is_application_official(user: Any, application: Any) -> bool:
+    return application is not None and bool(is_call_official(user, application.call))
 
 
 @rules.predicate

@@ -18,13 +18,17 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from foster.accounts.choices import Role
+from foster.accounts.models import User
 from foster.applications.choices import ApplicationStatus as S
-from foster.applications.forms import requested_amount_key, schema_fields, title_key
 from foster.applications.models import Application, Attachment, StatusChange
+from foster.applications.schema import requested_amount_key, schema_fields, section_is_shown, title_key
+from foster.applications.workflow import TRANSITIONS_BY_NAME
 from foster.core.models import AuditEvent
+from foster.programs.choices import FieldType
 from foster.programs.eligibility import application_eligibility
 from foster.programs.models import Call
-from foster.registry.models import Company
+from foster.registry.models import Company, CompanyMembership
 
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 SAMPLE_NAME = "attachments/demo/sample.pdf"
@@ -37,28 +41,20 @@ TITLES = [
     "스마트공장 데이터 분석",
 ]
 
-# Where eligible applications of a closed call end up, with weights; each path is a chain of steps.
-CLOSED_PATHS: list[tuple[list[tuple[str, str]], int]] = [
-    ([("start_review", S.UNDER_REVIEW), ("finish_review", S.REVIEWED), ("select", S.SELECTED)], 10),
-    (
-        [
-            ("start_review", S.UNDER_REVIEW),
-            ("finish_review", S.REVIEWED),
-            ("select", S.SELECTED),
-            ("sign_agreement", S.AGREEMENT),
-            ("activate", S.ACTIVE),
-        ],
-        10,
-    ),
-    ([("start_review", S.UNDER_REVIEW), ("finish_review", S.REVIEWED), ("reserve", S.RESERVE)], 10),
-    ([("start_review", S.UNDER_REVIEW), ("finish_review", S.REVIEWED), ("reject", S.REJECTED)], 45),
-    ([("start_review", S.UNDER_REVIEW)], 15),
-    ([("withdraw", S.WITHDRAWN)], 10),
+# Where eligible applications of a closed call end up, with weights; each path is a chain of
+# workflow steps (``workflow.TRANSITIONS``) taken after the screening.
+CLOSED_PATHS: list[tuple[list[str], int]] = [
+    (["start_review", "finish_review", "select"], 10),
+    (["start_review", "finish_review", "select", "sign_agreement", "activate"], 10),
+    (["start_review", "finish_review", "reserve"], 10),
+    (["start_review", "finish_review", "reject"], 45),
+    (["start_review"], 15),
+    (["withdraw"], 10),
 ]
-OPEN_PATHS: list[tuple[list[tuple[str, str]], int]] = [
+OPEN_PATHS: list[tuple[list[str], int]] = [
     ([], 70),
-    ([("start_review", S.UNDER_REVIEW)], 20),
-    ([("withdraw", S.WITHDRAWN)], 10),
+    (["start_review"], 20),
+    (["withdraw"], 10),
 ]
 
 
@@ -90,23 +86,22 @@ def applications_seed(*, seed: int = 2026, per_call: int = PER_CALL) -> int:
         default_storage.save(SAMPLE_NAME, ContentFile(SAMPLE_PDF))
     digest = hashlib.sha256(SAMPLE_PDF).hexdigest()
     company_ids = list(Company.objects.order_by("id").values_list("id", flat=True))
+    fallback_user = User.objects.filter(role=Role.COMPANY_MEMBER).order_by("id").first()
     now = timezone.now()
     created = 0
     calls = Call.objects.filter(opens_at__lte=now).select_related("program", "program__agency").order_by("code")
     for call in calls:
         form = call.current_form()
-        if form is None or not company_ids:
+        if form is None or not company_ids or fallback_user is None:
             continue
         companies = Company.objects.in_bulk(rng.sample(company_ids, k=min(per_call, len(company_ids))))
         members = _first_members(list(companies))
         with transaction.atomic():
-            created += _seed_call(call, form, list(companies.values()), members, rng, digest, now)
+            created += _seed_call(call, form, list(companies.values()), members, fallback_user.pk, rng, digest, now)
     return created
 
 
 def _first_members(company_ids: list[int]) -> dict[int, int]:
-    from foster.registry.models import CompanyMembership
-
     members: dict[int, int] = {}
     for company_id, user_id in CompanyMembership.objects.filter(company_id__in=company_ids).values_list(
         "company_id", "user_id"
@@ -116,26 +111,29 @@ def _first_members(company_ids: list[int]) -> dict[int, int]:
 
 
 def _seed_call(
-    call: Call, form: Any, companies: list[Company], members: dict[int, int], rng: random.Random, digest: str, now: Any
+    call: Call,
+    form: Any,
+    companies: list[Company],
+    members: dict[int, int],
+    fallback_user_id: int,
+    rng: random.Random,
+    digest: str,
+    now: Any,
 ) -> int:
-    from foster.accounts.models import User
-
-    fallback_user = User.objects.filter(role="company_member").order_by("id").first()
-    if fallback_user is None:
-        return 0
     is_open = call.closes_at > now
     schema = form.schema
-    file_keys = [field["key"] for _s, field in schema_fields(schema) if field.get("type") == "file"]
+    file_keys = [field["key"] for _s, field in schema_fields(schema) if field.get("type") == FieldType.FILE]
     title_field, amount_field = title_key(schema), requested_amount_key(schema)
     applications, plans = [], []
     for company in companies:
-        answers = {
-            field["key"]: _answer(field, rng, call)
-            for _s, field in schema_fields(schema)
-            if field.get("type") != "file"
-        }
-        if answers.get("is_consortium") != "yes":
-            answers = {k: v for k, v in answers.items() if k not in {"partner_names", "lead_share_percent"}}
+        generated = [
+            (section, field["key"], _answer(field, rng, call))
+            for section, field in schema_fields(schema)
+            if field.get("type") != FieldType.FILE
+        ]
+        every_answer = {key: value for _section, key, value in generated}
+        # The answers of a section the answers hide are discarded, as on submission.
+        answers = {key: value for section, key, value in generated if section_is_shown(section, every_answer)}
         is_draft = is_open and rng.random() < 0.2
         attached = [key for key in file_keys if rng.random() < 0.93]
         given = answers.get(amount_field)
@@ -146,7 +144,7 @@ def _seed_call(
                 call=call,
                 company=company,
                 form=form,
-                applicant_id=members.get(company.pk, fallback_user.pk),
+                applicant_id=members.get(company.pk, fallback_user_id),
                 status=S.DRAFT if is_draft else S.SUBMITTED,
                 title=str(answers.get(title_field) or rng.choice(TITLES)),
                 requested_amount_krw=amount,
@@ -174,7 +172,7 @@ def _seed_call(
             )
         if row.status == S.DRAFT:
             continue
-        steps: list[tuple[str, str, str, int | None]] = [("submit", S.DRAFT, S.SUBMITTED, row.applicant_id)]
+        steps: list[tuple[str, int | None]] = [("submit", row.applicant_id)]
         report = application_eligibility(
             company=row.company,
             call=call,
@@ -183,17 +181,17 @@ def _seed_call(
             designated=False,
         )
         row.eligibility, row.is_eligible = report.to_data(), report.is_eligible
-        screened = S.ELIGIBLE if report.is_eligible else S.INELIGIBLE
-        steps.append(("screen_eligible" if report.is_eligible else "screen_ineligible", S.SUBMITTED, screened, None))
-        status: str = screened
+        steps.append(("screen_eligible" if report.is_eligible else "screen_ineligible", None))
         if report.is_eligible:
-            paths = OPEN_PATHS if call.closes_at > now else CLOSED_PATHS
+            paths = OPEN_PATHS if is_open else CLOSED_PATHS
             path = rng.choices([p for p, _w in paths], weights=[w for _p, w in paths])[0]
-            for name, target in path:
-                steps.append((name, status, target, row.applicant_id if name == "withdraw" else None))
-                status = target
-        row.status = status
-        for name, source, target, actor_id in steps:
+            steps.extend((name, row.applicant_id if name == "withdraw" else None) for name in path)
+        status: str = S.DRAFT
+        for name, actor_id in steps:
+            transition = TRANSITIONS_BY_NAME[name]
+            assert status in transition.source, f"{name} cannot follow {status}"
+            source, target = status, transition.target
+            status = target
             reason = "사업 일정 변경" if name == "withdraw" else ""
             changes.append(
                 StatusChange(
@@ -209,12 +207,13 @@ def _seed_call(
                 AuditEvent(
                     actor_id=actor_id,
                     action=f"application.{name}",
-                    object_type="applications.application",
+                    object_type=Application._meta.label_lower,
                     object_id=str(row.pk),
                     reason=reason,
                     changes={"status": [source, target], "seeded": True},
                 )
             )
+        row.status = status
     Application.objects.bulk_update(list(saved.values()), ["status", "eligibility", "is_eligible"], batch_size=500)
     Attachment.objects.bulk_create(attachments, batch_size=1000)
     StatusChange.objects.bulk_create(changes, batch_size=1000)

@@ -8,20 +8,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from foster.accounts.choices import Role
+from foster.accounts.permissions import agency_ids_of
 from foster.applications.models import Application, Attachment, StatusChange
 from foster.programs.models import Call
-
-
-def _reviewer_application_ids(user: Any) -> QuerySet[Any] | None:
-    """Applications assigned to ``user`` as a non-conflicted reviewer, from the reviews app.
-
-    Until ``reviews.selectors.application_queryset_for_reviewer`` exists, reviewers see none.
-    """
-    try:
-        from foster.reviews.selectors import application_queryset_for_reviewer
-    except ImportError:
-        return None
-    return application_queryset_for_reviewer(user).values("pk")
 
 
 def application_queryset_for(user: Any) -> QuerySet[Application]:
@@ -35,13 +24,13 @@ def application_queryset_for(user: Any) -> QuerySet[Application]:
         return applications
     condition = Q(company__memberships__user=user)
     if user.role == Role.AGENCY_OFFICIAL:
-        agency_ids = list(user.agency_memberships.values_list("agency_id", flat=True))
+        agency_ids = agency_ids_of(user)
         if agency_ids:
             condition |= Q(call__program__agency_id__in=agency_ids)
     if user.role == Role.REVIEWER:
-        assigned = _reviewer_application_ids(user)
-        if assigned is not None:
-            condition |= Q(pk__in=assigned)
+        from foster.reviews.selectors import application_queryset_for_reviewer  # reviews builds on applications
+
+        condition |= Q(pk__in=application_queryset_for_reviewer(user).values("pk"))
     return applications.filter(condition).distinct()
 
 

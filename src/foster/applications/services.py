@@ -22,18 +22,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from foster.accounts.choices import Role
 from foster.applications.attachments import file_type_detect, filename_sanitise
 from foster.applications.choices import Actor, ApplicationStatus
-from foster.applications.forms import missing_answers, requested_amount_key, title_key
 from foster.applications.models import Application, Attachment, StatusChange
+from foster.applications.permissions import is_application_applicant, is_application_official
+from foster.applications.schema import missing_answers, requested_amount_key, title_key
 from foster.applications.workflow import TRANSITIONS_BY_NAME, Transition
 from foster.core.choices import NotificationKind
-from foster.core.services import audit_event_record, notification_send
+from foster.core.services import Notice, audit_event_record, notifications_send
 from foster.programs.choices import ProgramType
 from foster.programs.eligibility import application_eligibility, rule_reason
 from foster.programs.models import Call
 from foster.registry.models import Company
+from foster.registry.permissions import is_member_of_company
 
 DESIGNATED_STATUSES = (
     ApplicationStatus.SELECTED,
@@ -47,19 +48,14 @@ DESIGNATED_STATUSES = (
 
 
 def actors_of(user: Any, application: Application) -> set[str]:
-    """The workflow actors ``user`` is for ``application``: applicant, official, both or neither.
-    ``None`` is the system."""
+    """The workflow actors ``user`` is for ``application``: applicant, official, both or neither
+    (the predicates of ``permissions.py``). ``None`` is the system."""
     if user is None:
         return {Actor.SYSTEM}
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
     actors: set[str] = set()
-    if application.company.memberships.filter(user=user).exists():
+    if is_application_applicant(user, application):
         actors.add(Actor.APPLICANT)
-    if (
-        user.role == Role.AGENCY_OFFICIAL
-        and user.agency_memberships.filter(agency_id=application.call.program.agency_id).exists()
-    ):
+    if is_application_official(user, application):
         actors.add(Actor.OFFICIAL)
     return actors
 
@@ -89,7 +85,7 @@ def application_start(*, user: Any, call: Call, company: Company) -> Application
     Refused (``ValidationError``) when the call is not open or the company already has a live
     application to it; ``PermissionDenied`` unless ``user`` is a member of ``company``.
     """
-    if not company.memberships.filter(user=user).exists():
+    if not is_member_of_company(user, company):
         raise PermissionDenied(_("You can apply only for a company you are a member of."))
     refusal = call_refusal(call)
     if refusal:
@@ -419,8 +415,9 @@ def application_notify(*, application_id: int, kind: str) -> None:
     """Tell every member of the applying company about ``kind`` (in each one's language)."""
     application = Application.objects.select_related("call", "company").get(pk=application_id)
     url = reverse("applications:application-detail", kwargs={"pk": application.pk})
+    notices = []
     for membership in application.company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.preferred_language or "ko"):
+        with translation.override(membership.user.preferred_language or "ko"):
             subject, body = _notice_text(application, kind)
-            notification_send(user=user, kind=kind, subject=subject, body=body, url=url)
+        notices.append(Notice(user=membership.user, subject=subject, body=body))
+    notifications_send(kind=kind, notices=notices, url=url)

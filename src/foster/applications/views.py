@@ -8,22 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foster.applications.choices import Actor, ApplicationStatus
-from foster.applications.forms import (
-    ApplicationAnswersForm,
-    CompanyChoiceForm,
-    OverrideForm,
-    ReasonForm,
-    localized,
-    schema_fields,
-)
+from foster.applications.forms import ApplicationAnswersForm, CompanyChoiceForm, OverrideForm, ReasonForm
 from foster.applications.models import Application
+from foster.applications.schema import localized, schema_fields
 from foster.applications.selectors import (
     application_queryset_for,
     attachment_queryset_for,
@@ -41,6 +35,7 @@ from foster.applications.services import (
     eligibility_reasons,
 )
 from foster.applications.workflow import TRANSITIONS_BY_NAME, transitions_from
+from foster.core.forms import service_errors_to_form
 from foster.core.pagination import CappedCountPaginator
 from foster.programs.selectors import call_queryset_for
 from foster.registry.models import Company
@@ -52,14 +47,6 @@ def _visible_application(request: HttpRequest, pk: int) -> Application:
     if application is None:
         raise Http404(_("No such application."))
     return application
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -79,7 +66,7 @@ def application_start_view(request: HttpRequest, call_code: str) -> HttpResponse
         try:
             application = application_start(user=request.user, call=call, company=form.cleaned_data["company"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("Your application was started. You can save it as a draft at any time."))
             return redirect("applications:application-edit", pk=application.pk)
@@ -89,7 +76,9 @@ def application_start_view(request: HttpRequest, call_code: str) -> HttpResponse
     return render(request, "applications/application_start.html", context)
 
 
-def _answers_form(request: HttpRequest, application: Application, *, complete: bool) -> ApplicationAnswersForm:
+def _answers_form(
+    request: HttpRequest, application: Application, *, attached: set[str], complete: bool
+) -> ApplicationAnswersForm:
     return ApplicationAnswersForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -98,7 +87,7 @@ def _answers_form(request: HttpRequest, application: Application, *, complete: b
         title=application.title,
         requested_amount_krw=application.requested_amount_krw,
         max_award_krw=application.call.max_award_krw,
-        attached=set(application.attachments.values_list("field_key", flat=True)),
+        attached=attached,
         complete=complete,
     )
 
@@ -114,7 +103,8 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This application was submitted and can no longer be changed."))
         return redirect("applications:application-detail", pk=application.pk)
     is_submit = request.POST.get("action") == "submit"
-    form = _answers_form(request, application, complete=is_submit)
+    attachments = {attachment.field_key: attachment for attachment in application.attachments.all()}
+    form = _answers_form(request, application, attached=set(attachments), complete=is_submit)
     if request.method == "POST" and form.is_valid():
         data = DraftData(
             title=form.title_answer(),
@@ -128,14 +118,13 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 application_draft_save(user=request.user, application=application, data=data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             if is_submit:
                 messages.success(request, _("Your application was submitted and screened for eligibility."))
                 return redirect("applications:application-detail", pk=application.pk)
             messages.success(request, _("Your draft was saved."))
             return redirect("applications:application-edit", pk=application.pk)
-    attachments = {attachment.field_key: attachment for attachment in application.attachments.all()}
     context = {
         "application": application,
         "form": form,
@@ -183,7 +172,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_applicant": is_applicant,
         "can_edit": is_applicant and application.status == ApplicationStatus.DRAFT,
         "can_withdraw": is_applicant
-        and bool([t for t in transitions_from(application.status, Actor.APPLICANT) if t.name == "withdraw"]),
+        and any(t.name == "withdraw" for t in transitions_from(application.status, Actor.APPLICANT)),
         "transitions": transitions_from(application.status, Actor.OFFICIAL) if is_official else [],
         "override_form": OverrideForm(current_status=application.status) if is_official else None,
     }
@@ -204,7 +193,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, application=application, transition="withdraw", reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("Your application was withdrawn."))
             return redirect("applications:application-detail", pk=application.pk)
@@ -258,20 +247,21 @@ def application_override_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:application-detail", pk=application.pk)
 
 
+def _status_filtered_page(request: HttpRequest, queryset: QuerySet[Application]) -> dict[str, Any]:
+    """The page of ``queryset`` asked for, narrowed to the ``status`` asked for (the lists' context)."""
+    status = request.GET.get("status", "")
+    if status in ApplicationStatus.values:
+        queryset = queryset.filter(status=status)
+    page = CappedCountPaginator(queryset, 50).get_page(request.GET.get("page"))
+    return {"page": page, "status": status, "statuses": ApplicationStatus.choices}
+
+
 @login_required
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
     """The applications the user may see (their companies', or their agency's)."""
     queryset = application_queryset_for(request.user).order_by("-updated_at", "-id")
-    status = request.GET.get("status", "")
-    if status in ApplicationStatus.values:
-        queryset = queryset.filter(status=status)
-    page = CappedCountPaginator(queryset, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "applications/application_list.html",
-        {"page": page, "status": status, "statuses": ApplicationStatus.choices},
-    )
+    return render(request, "applications/application_list.html", _status_filtered_page(request, queryset))
 
 
 @login_required
@@ -281,15 +271,10 @@ def call_application_list(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(call_queryset_for(request.user), pk=pk)
     if not request.user.has_perm("applications.view_call_applications", call):
         raise Http404(_("No such call."))  # a call's applications are outside the scope of everyone else
-    queryset = call_applications_for(request.user, call)
-    status = request.GET.get("status", "")
-    if status in ApplicationStatus.values:
-        queryset = queryset.filter(status=status)
-    page = CappedCountPaginator(queryset, 50).get_page(request.GET.get("page"))
-    for application in page.object_list:
+    context = {"call": call, **_status_filtered_page(request, call_applications_for(request.user, call))}
+    for application in context["page"].object_list:
         application.failures = [item for item in eligibility_reasons(application) if not item.get("passed")]
         application.actions = transitions_from(application.status, Actor.OFFICIAL)
-    context = {"call": call, "page": page, "status": status, "statuses": ApplicationStatus.choices}
     return render(request, "applications/call_application_list.html", context)
 
 

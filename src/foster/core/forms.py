@@ -5,9 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from foster.core.choices import NotificationKind
+
+
+def service_errors_to_form(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form that sent its input: a per-field message on the form's
+    field of that name, every other message (and a refusal without fields) above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class NotificationPreferenceForm(forms.Form):

@@ -75,7 +75,7 @@ class Job(models.Model):
 class Notification(models.Model):
     """An in-app notice to one user (the same text may also have gone out by e-mail).
 
-    Written only by ``core.services.notification_send``, which honours the user's preferences.
+    Written only by ``core.services.notifications_send``, which honours the user's preferences.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")

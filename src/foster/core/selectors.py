@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from foster.core.models import Job, Notification
+from foster.core.models import Job, Notification, NotificationPreference
 
 
 def job_queryset_for(user: Any) -> QuerySet[Job]:
@@ -19,3 +19,13 @@ def notification_queryset_for(user: Any) -> QuerySet[Notification]:
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(user=user)
+
+
+def notification_preferences_of(user: Any) -> dict[str, tuple[bool, bool]]:
+    """``user``'s stored choices, ``{kind: (by_email, in_app)}``; a kind not listed has both on."""
+    return {
+        kind: (by_email, in_app)
+        for kind, by_email, in_app in NotificationPreference.objects.filter(user=user).values_list(
+            "kind", "by_email", "in_app"
+        )
+    }

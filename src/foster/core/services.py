@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.mail import send_mail
@@ -64,27 +66,55 @@ def job_fail(*, job_id: int, message: str, result: dict[str, Any] | None = None)
     Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, message=message, result=result or {})
 
 
-def notification_send(*, user: Any, kind: str, subject: str, body: str, url: str = "") -> Notification | None:
-    """Tell ``user`` something, by e-mail and in the application, as their preferences allow.
+@dataclass(frozen=True)
+class Notice:
+    """One notice to send: its recipient, and subject and body already in the recipient's language."""
 
-    ``subject`` and ``body`` are already in the user's language. Returns the in-app notice, or
-    None if the user receives this kind in the application no more. Call it after the change it
-    reports has committed (``transaction.on_commit``), so that nobody is told of a change that
-    was rolled back.
+    user: Any
+    subject: str
+    body: str
+
+
+def notifications_send(*, kind: str, notices: Iterable[Notice], url: str = "") -> list[Notification]:
+    """Tell each notice's user something, by e-mail and in the application, as their preferences
+    for ``kind`` allow. The preferences of all recipients are read in one query and the in-app
+    notices written in one insert. Returns the in-app notices written (none for a user who
+    receives this kind in the application no more, or is inactive).
+
+    Call it after the change it reports has committed (``transaction.on_commit``), so that
+    nobody is told of a change that was rolled back.
     """
-    if user is None or not user.is_active:
-        return None
-    preference = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    by_email = preference.by_email if preference else True
-    in_app = preference.in_app if preference else True
-    if by_email and user.email:
-        try:
-            send_mail(subject, f"{body}\n\n{url}" if url else body, None, [user.email])
-        except Exception:  # a mail server outage must not lose the in-app notice
-            logger.exception("notification e-mail to user %s failed", user.pk)
-    if not in_app:
-        return None
-    return Notification.objects.create(user=user, kind=kind, subject=subject[:200], body=body, url=url)
+    notices = [notice for notice in notices if notice.user is not None and notice.user.is_active]
+    if not notices:
+        return []
+    preferences = {
+        preference.user_id: preference
+        for preference in NotificationPreference.objects.filter(
+            kind=kind, user__in=[notice.user.pk for notice in notices]
+        )
+    }
+    in_app_notices = []
+    for notice in notices:
+        user, preference = notice.user, preferences.get(notice.user.pk)
+        by_email = preference.by_email if preference else True
+        if by_email and user.email:
+            body = f"{notice.body}\n\n{url}" if url else notice.body
+            try:
+                send_mail(notice.subject, body, None, [user.email])
+            except Exception:  # a mail server outage must not lose the in-app notice
+                logger.exception("notification e-mail to user %s failed", user.pk)
+        if preference is None or preference.in_app:
+            in_app_notices.append(
+                Notification(user=user, kind=kind, subject=notice.subject[:200], body=notice.body, url=url)
+            )
+    return Notification.objects.bulk_create(in_app_notices)
+
+
+def notification_send(*, user: Any, kind: str, subject: str, body: str, url: str = "") -> Notification | None:
+    """Tell one ``user`` something (``notifications_send`` for one notice); returns the in-app
+    notice, or None if the user receives this kind in the application no more."""
+    written = notifications_send(kind=kind, notices=[Notice(user=user, subject=subject, body=body)], url=url)
+    return written[0] if written else None
 
 
 def notification_preferences_set(*, user: Any, choices: dict[str, tuple[bool, bool]]) -> None:

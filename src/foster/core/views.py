@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -13,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from foster.core.forms import NotificationPreferenceForm
-from foster.core.models import NotificationPreference
-from foster.core.selectors import job_queryset_for, notification_queryset_for
+from foster.core.selectors import job_queryset_for, notification_preferences_of, notification_queryset_for
 from foster.core.services import notification_preferences_set, notifications_mark_read
 
 
@@ -37,10 +34,6 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"job": job})
 
 
-def _signed_in(request: HttpRequest) -> Any:
-    return request.user
-
-
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
@@ -54,11 +47,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """Which kinds of notification the user receives, by e-mail and in the application."""
-    current = {
-        preference.kind: (preference.by_email, preference.in_app)
-        for preference in NotificationPreference.objects.filter(user=_signed_in(request))
-    }
-    form = NotificationPreferenceForm(request.POST or None, current=current)
+    form = NotificationPreferenceForm(request.POST or None, current=notification_preferences_of(request.user))
     if request.method == "POST" and form.is_valid():
         notification_preferences_set(user=request.user, choices=form.choices())
         messages.success(request, _("Your notification preferences were saved."))
