@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -11,14 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from foster.core.choices import NotificationKind
 
 
-def service_errors_to_form(form: forms.Form, error: ValidationError) -> None:
+def service_errors_to_form(
+    form: forms.Form, error: ValidationError, *, field_names: Mapping[str, str] | None = None
+) -> None:
     """Show a service's refusal on the form that sent its input: a per-field message on the form's
-    field of that name, every other message (and a refusal without fields) above the form."""
+    field of that name (``field_names`` maps a service field to a differently named form field),
+    every other message (and a refusal without fields) above the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
     for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+        name = (field_names or {}).get(field, field)
+        form.add_error(name if name in form.fields else None, messages)
 
 
 class NotificationPreferenceForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from foster.accounts.selectors import agencies_of
+from foster.core.forms import service_errors_to_form
 from foster.core.models import AuditEvent
 from foster.engines.eligibility import RuleDataError
 from foster.programs.eligibility import call_rules, rule_description
@@ -51,12 +52,6 @@ from foster.programs.services import (
 )
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def _apply_errors(form: Any, error: ValidationError, mapping: dict[str, str] | None = None) -> None:
-    for name, messages_ in error.message_dict.items():
-        name = (mapping or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def _rule_descriptions(call: Call) -> list[str]:
@@ -217,7 +212,7 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
         try:
             program = program_create(user=request.user, agency=form.cleaned_data["agency"], data=form.to_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("The program was created."))
             return redirect("programs:program-detail", pk=program.pk)
@@ -248,7 +243,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             program_update(user=request.user, program=program, data=form.to_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("programs:program-detail", pk=program.pk)
@@ -268,7 +263,7 @@ def _call_form_page(
             else:
                 call = call_update(user=request.user, call=call, data=data)
         except ValidationError as error:
-            _apply_errors(form, error, {"rubric_criteria": "__all__"})
+            service_errors_to_form(form, error, field_names={"rubric_criteria": "__all__"})
         else:
             messages.success(request, _("The call was saved."))
             return redirect("programs:call-manage", pk=call.pk)
@@ -327,7 +322,7 @@ def call_rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             call_rules_update(user=request.user, call=call, rules=form.to_rules())
         except ValidationError as error:
-            _apply_errors(form, error, EligibilityRulesForm.FIELDS_OF_KIND)
+            service_errors_to_form(form, error, field_names=EligibilityRulesForm.FIELDS_OF_KIND)
         else:
             messages.success(request, _("The eligibility rules were saved."))
             return redirect("programs:call-manage", pk=call.pk)
@@ -363,7 +358,7 @@ def call_form_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("programs:call-manage", pk=call.pk)
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
             preview = []
     context = {"form": form, "call": call, "program": call.program, "current": current, "preview": preview}
     return render(request, "programs/call_form_editor.html", context)

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from foster.core.forms import service_errors_to_form
 from foster.core.models import AuditEvent
 from foster.core.pagination import CappedCountPaginator
 from foster.registry import ksic
@@ -26,11 +27,6 @@ def _visible_company(request: HttpRequest, pk: int) -> Company:
     if company is None:
         raise Http404(_("No such company."))
     return company
-
-
-def _apply_errors(form: CompanyForm | ValuationForm, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_required
@@ -86,7 +82,7 @@ def company_register_view(request: HttpRequest) -> HttpResponse:
         try:
             company = company_register(user=request.user, data=form.to_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("The company was registered."))
             return redirect("registry:company-detail", pk=company.pk)
@@ -105,7 +101,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             company_update(user=request.user, company=company, data=form.to_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("registry:company-detail", pk=company.pk)
@@ -123,7 +119,7 @@ def valuation_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             valuation_record_add(user=request.user, company=company, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, _("The valuation was added."))
             return redirect("registry:company-detail", pk=company.pk)

@@ -39,7 +39,7 @@ from foster.applications.services import application_transition
 from foster.core.choices import NotificationKind
 from foster.core.jobs import job_enqueue
 from foster.core.models import Job
-from foster.core.services import audit_event_record, job_create, notification_send
+from foster.core.services import Notice, audit_event_record, job_create, notifications_send
 from foster.engines.assignment import Application as EngineApplication
 from foster.engines.assignment import AssignmentProblem, CoverageIssue, IssueCode, Reviewer, solve_assignment
 from foster.engines.assignment import AssignmentStatus as EngineStatus
@@ -99,22 +99,23 @@ def fit_matrix(applications: list[Application], reviewers: list[ReviewerProfile]
 def _notify_assigned(*, call_id: int, reviewer_counts: dict[int, int]) -> None:
     """Tell each reviewer how many new applications of the call they were given (after commit)."""
     call = Call.objects.get(pk=call_id)
-    url = reverse("reviews:dashboard")
+    notices = []
     for profile in ReviewerProfile.objects.filter(pk__in=reviewer_counts).select_related("user"):
         with translation.override(profile.user.preferred_language or "ko"):
             count = reviewer_counts[profile.pk]
-            notification_send(
-                user=profile.user,
-                kind=NotificationKind.REVIEW_ASSIGNMENT,
-                subject=_("New applications to review: %(call)s") % {"call": call.title},
-                body=ngettext(
-                    "%(count)s application of %(call)s was assigned to you.",
-                    "%(count)s applications of %(call)s were assigned to you.",
-                    count,
+            notices.append(
+                Notice(
+                    user=profile.user,
+                    subject=_("New applications to review: %(call)s") % {"call": call.title},
+                    body=ngettext(
+                        "%(count)s application of %(call)s was assigned to you.",
+                        "%(count)s applications of %(call)s were assigned to you.",
+                        count,
+                    )
+                    % {"count": count, "call": call.title},
                 )
-                % {"count": count, "call": call.title},
-                url=url,
             )
+    notifications_send(kind=NotificationKind.REVIEW_ASSIGNMENT, notices=notices, url=reverse("reviews:dashboard"))
 
 
 def _check_may_manage(user: Any, call: Call) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foster.applications.choices import ApplicationStatus
+from foster.core.forms import service_errors_to_form
 from foster.programs.models import Call
 from foster.programs.selectors import call_manage_queryset_for
 from foster.reviews.assignment import call_assign_reviewers_enqueue, issue_sentence
@@ -54,12 +55,13 @@ from foster.reviews.services import (
 
 
 def _apply_errors(form: Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        name = field if field in form.fields else f"score_{field}" if f"score_{field}" in form.fields else None
-        form.add_error(name, field_messages)
+    """Rubric criteria are the score sheet's ``score_<key>`` fields."""
+    scores = {
+        name.removeprefix("score_"): name
+        for name in form.fields
+        if name.startswith("score_") and name.removeprefix("score_") not in form.fields
+    }
+    service_errors_to_form(form, error, field_names=scores)
 
 
 def _require(request: HttpRequest, permission: str, obj: Any = None) -> None:
