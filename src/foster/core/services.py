@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.mail import send_mail
@@ -15,6 +17,31 @@ from foster.core.choices import JobStatus
 from foster.core.models import AuditEvent, Job, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
+
+
+def jsonable(value: Any) -> Any:
+    """A field value as the audit trail and stored plans keep it: dates and times in ISO 8601,
+    decimals as strings, everything else as it is."""
+    if isinstance(value, dt.date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def jsonable_values(values: dict[str, Any]) -> dict[str, Any]:
+    """``jsonable`` applied to every value of a dict (a created object's fields, for its audit event)."""
+    return {key: jsonable(value) for key, value in values.items()}
+
+
+def field_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for each of ``values`` that differs from ``instance``: what an
+    update service records in its audit event."""
+    return {
+        name: [jsonable(getattr(instance, name)), jsonable(value)]
+        for name, value in values.items()
+        if getattr(instance, name) != value
+    }
 
 
 def audit_event_record(

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from foster.accounts.models import Agency
-from foster.core.services import audit_event_record
+from foster.core.services import audit_event_record, field_changes, jsonable_values
 from foster.engines.eligibility import RuleDataError, rules_from_data, rules_to_data
 from foster.engines.eligibility.rules import MAX_YEARS
 from foster.programs.choices import DocumentKind, FieldType, PolicyTag, ProgramType
@@ -135,22 +135,6 @@ def _code_taken(model: type[Program] | type[Call], code: str, exclude_pk: int | 
     return taken.exists()
 
 
-def _changes(instance: Any, cleaned: dict[str, Any]) -> dict[str, list[Any]]:
-    return {
-        name: [_jsonable(getattr(instance, name)), _jsonable(value)]
-        for name, value in cleaned.items()
-        if getattr(instance, name) != value
-    }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 @transaction.atomic
 def program_create(*, user: Any, agency: Agency, data: ProgramData) -> Program:
     """Create a program of ``agency``; only that agency's officials may."""
@@ -160,7 +144,12 @@ def program_create(*, user: Any, agency: Agency, data: ProgramData) -> Program:
     if _code_taken(Program, cleaned["code"]):
         raise ValidationError({"code": [_("Another program already uses this code.")]})
     program = Program.objects.create(agency=agency, **cleaned)
-    audit_event_record(actor=user, action="program.create", target=program, changes=_jsonable_dict(cleaned))
+    audit_event_record(
+        actor=user,
+        action="program.create",
+        target=program,
+        changes=jsonable_values(cleaned),
+    )
     return program
 
 
@@ -173,7 +162,7 @@ def program_update(*, user: Any, program: Program, data: ProgramData) -> Program
     locked = Program.objects.select_for_update().get(pk=program.pk)
     if cleaned["code"] != locked.code and _code_taken(Program, cleaned["code"], exclude_pk=locked.pk):
         raise ValidationError({"code": [_("Another program already uses this code.")]})
-    changes = _changes(locked, cleaned)
+    changes = field_changes(locked, cleaned)
     if changes:
         for name, value in cleaned.items():
             setattr(locked, name, value)
@@ -194,10 +183,6 @@ def program_data_from(program: Program) -> ProgramData:
         description_en=program.description_en,
         private_matching_ratio=program.private_matching_ratio,
     )
-
-
-def _jsonable_dict(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: _jsonable(value) for key, value in values.items()}
 
 
 # --- Rubrics ----------------------------------------------------------------------------------
@@ -428,7 +413,10 @@ def call_create(*, user: Any, program: Program, data: CallData) -> Call:
     rubric = Rubric.objects.create(name=_rubric_name(cleaned["code"]), criteria=criteria)
     call = Call.objects.create(program=program, rubric=rubric, created_by=user, **cleaned)
     audit_event_record(
-        actor=user, action="call.create", target=call, changes=_jsonable_dict({**cleaned, "rubric": criteria})
+        actor=user,
+        action="call.create",
+        target=call,
+        changes=jsonable_values({**cleaned, "rubric": criteria}),
     )
     return call
 
@@ -446,7 +434,7 @@ def call_update(*, user: Any, call: Call, data: CallData, reason: str = "") -> C
     if cleaned["code"] != locked.code and _code_taken(Call, cleaned["code"], exclude_pk=locked.pk):
         raise ValidationError({"code": [_("Another call already uses this code.")]})
     criteria = cleaned.pop("rubric_criteria")
-    changes = _changes(locked, cleaned)
+    changes = field_changes(locked, cleaned)
     rubric = locked.rubric
     if rubric is None or rubric.criteria != criteria:
         changes["rubric"] = [rubric.criteria if rubric else None, criteria]

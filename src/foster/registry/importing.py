@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from foster.core.csv_files import CsvDecodeError, RowError, csv_records, decode_csv, header_key
 from foster.core.jobs import job_enqueue
 from foster.core.models import Job
-from foster.core.services import audit_event_record, job_create
+from foster.core.services import audit_event_record, job_create, jsonable
 from foster.registry.choices import REGION_KOREAN_NAMES, AIAdoption, ImportStatus, Region, SizeClass
 from foster.registry.models import Company, CompanyImport
 from foster.registry.services import CompanyData
@@ -193,8 +193,8 @@ class ImportPlan:
                         {
                             "field": item.field,
                             "column": item.column,
-                            "before": _jsonable(item.before),
-                            "after": _jsonable(item.after),
+                            "before": jsonable(item.before),
+                            "after": jsonable(item.after),
                         }
                         for item in change.changes
                     ],
@@ -986,7 +986,3 @@ def _mark(
     company_import.status = status
     company_import.plan = plan
     company_import.save(update_fields=["status", "plan", "updated_at", *extra_fields])
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from foster.accounts.choices import Role
-from foster.core.services import audit_event_record
+from foster.core.services import audit_event_record, field_changes, jsonable_values
 from foster.registry import ksic
 from foster.registry.choices import AIAdoption, MembershipRole, Region, SizeClass, ValuationSource
 from foster.registry.models import Company, CompanyMembership, ValuationRecord
@@ -154,7 +154,12 @@ def company_register(*, user: Any, data: CompanyData) -> Company:
         if user.role == Role.PUBLIC or (user.role == Role.COMPANY_MEMBER and company.size_class == SizeClass.LARGE):
             user.role = Role.LARGE_COMPANY_MEMBER if company.size_class == SizeClass.LARGE else Role.COMPANY_MEMBER
             user.save(update_fields=["role"])
-    audit_event_record(actor=user, action="company.register", target=company, changes=_jsonable(cleaned))
+    audit_event_record(
+        actor=user,
+        action="company.register",
+        target=company,
+        changes=jsonable_values(cleaned),
+    )
     return company
 
 
@@ -170,11 +175,7 @@ def company_update(*, user: Any, company: Company, data: CompanyData, reason: st
         and Company.objects.filter(business_registration_number=cleaned["business_registration_number"]).exists()
     ):
         raise _duplicate_error()
-    changes = {
-        field: [_jsonable_value(getattr(locked, field)), _jsonable_value(value)]
-        for field, value in cleaned.items()
-        if getattr(locked, field) != value
-    }
+    changes = field_changes(locked, cleaned)
     if not changes:
         return locked
     for field, value in cleaned.items():
@@ -245,14 +246,6 @@ def company_data_from(company: Company) -> CompanyData:
         revenue_krw=company.revenue_krw,
         ai_adoption=company.ai_adoption,
     )
-
-
-def _jsonable_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: _jsonable_value(value) for key, value in values.items()}
 
 
 __all__ = ["CompanyData", "company_data_from", "company_register", "company_update", "valuation_record_add"]

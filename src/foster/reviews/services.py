@@ -22,7 +22,7 @@ from foster.accounts.models import User
 from foster.applications.choices import ApplicationStatus
 from foster.applications.models import Application
 from foster.core.choices import NotificationKind
-from foster.core.services import audit_event_record, notification_send
+from foster.core.services import audit_event_record, field_changes, notification_send
 from foster.engines.scoring import Criterion
 from foster.engines.scoring import Rubric as EngineRubric
 from foster.programs.models import Call
@@ -94,7 +94,7 @@ def _own_profile(user: Any) -> ReviewerProfile:
 def _profile_save(*, user: Any, profile: ReviewerProfile, cleaned: dict[str, Any], action: str) -> ReviewerProfile:
     """Write ``cleaned`` onto ``profile``; the audit event (only when something changed) lists each
     changed field, before and after."""
-    changes = {key: [getattr(profile, key), value] for key, value in cleaned.items() if getattr(profile, key) != value}
+    changes = field_changes(profile, cleaned)
     for key, value in cleaned.items():
         setattr(profile, key, value)
     profile.save()
