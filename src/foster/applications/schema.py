@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from foster.core.i18n import in_language
 from foster.programs.choices import FieldType
 
 # Fields every application has, kept in columns of their own (not in the schema's answers).
@@ -26,10 +26,7 @@ REQUESTED_AMOUNT_KEYS = (REQUESTED_AMOUNT, "requested_amount")
 
 def localized(item: dict[str, Any], base: str) -> str:
     """``item[base_ko]`` or ``item[base_en]`` in the current language, falling back to the other."""
-    korean, english = str(item.get(f"{base}_ko") or ""), str(item.get(f"{base}_en") or "")
-    if (get_language() or "ko").startswith("en"):
-        return english or korean
-    return korean or english
+    return in_language(str(item.get(f"{base}_ko") or ""), str(item.get(f"{base}_en") or ""))
 
 
 def schema_sections(schema: dict[str, Any]) -> list[dict[str, Any]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from foster.accounts.models import Agency
+from foster.core.i18n import in_language
 from foster.programs.choices import ProgramType
 
 
@@ -46,7 +46,7 @@ class Program(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "ko").startswith("en") and self.name_en else self.name_ko
+        return in_language(self.name_ko, self.name_en)
 
 
 class Rubric(models.Model):
@@ -112,7 +112,7 @@ class Call(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "ko").startswith("en") and self.title_en else self.title_ko
+        return in_language(self.title_ko, self.title_en)
 
     @property
     def is_open(self) -> bool:

@@ -14,12 +14,12 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from foster.accounts.selectors import agencies_of
 from foster.core.forms import service_errors_to_form
+from foster.core.i18n import in_language, is_english
 from foster.core.models import AuditEvent
 from foster.engines.eligibility import RuleDataError
 from foster.programs.eligibility import call_rules, rule_description
@@ -70,7 +70,7 @@ class CriterionView:
 
 
 def _criteria(call: Call) -> list[CriterionView]:
-    english = (get_language() or "ko").startswith("en")
+    english = is_english()
     items = call.rubric.criteria if call.rubric else []
     return [
         CriterionView(
@@ -81,10 +81,6 @@ def _criteria(call: Call) -> list[CriterionView]:
         )
         for item in items
     ]
-
-
-def _localised(korean: str, english: str) -> str:
-    return english if (get_language() or "ko").startswith("en") and english else korean
 
 
 def _apply_url(call: Call) -> str:
@@ -115,7 +111,7 @@ class SectionPreview:
 
 def form_preview(schema: Any) -> list[SectionPreview]:
     """A (valid) form schema in the active language, for the preview."""
-    english = (get_language() or "ko").startswith("en")
+    english = is_english()
     suffix = "en" if english else "ko"
     sections = []
     for section in schema.get("sections", []):
@@ -163,7 +159,7 @@ def call_detail(request: HttpRequest, call_code: str) -> HttpResponse:
         "rules": _rule_descriptions(call),
         "criteria": _criteria(call),
         "apply_url": _apply_url(call) if call.is_open else "",
-        "summary": _localised(call.summary_ko, call.summary_en),
+        "summary": in_language(call.summary_ko, call.summary_en),
     }
     return render(request, "programs/portal_call_detail.html", context)
 

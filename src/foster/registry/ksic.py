@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from django.utils.translation import get_language
+from foster.core.i18n import in_language
 
 DATA_FILE = Path(__file__).with_name("data") / "ksic10.csv"
 
@@ -28,7 +28,7 @@ class KsicEntry:
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "ko").startswith("en") else self.name_ko
+        return in_language(self.name_ko, self.name_en)
 
 
 @cache

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from foster.core.i18n import in_language
 from foster.registry.choices import AIAdoption, ImportStatus, MembershipRole, Region, SizeClass, ValuationSource
 
 
@@ -57,9 +57,7 @@ class Company(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Korean."""
-        if (get_language() or "ko").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_ko
+        return in_language(self.name_ko, self.name_en)
 
     # Django's generated get_FOO_display() translates every label of the field's choices on each
     # call; the company list calls these 150 times a page (a third of its rendering time).
