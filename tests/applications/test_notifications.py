@@ -13,6 +13,7 @@ from foster.applications.services import application_notify, application_transit
 from foster.core.models import Notification, NotificationPreference
 from foster.core.services import notification_send
 from foster.programs.models import Call
+from foster.programs.services import call_notifications_update
 from foster.registry.models import Company
 from tests.applications.objects import application_build, english_client
 from tests.factories import CompanyMembershipFactory, UserFactory
@@ -51,6 +52,34 @@ def test_a_preference_for_one_kind_leaves_the_others(
 
     assert mail.outbox == []
     assert not Notification.objects.exists()
+
+
+def test_a_kind_the_call_switched_off_goes_to_nobody(
+    call: Call, company: Company, member: User, official: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    call_notifications_update(user=official, call=call, notifications={"decision": False})
+    application = application_build(call=call, company=company, applicant=member, status="reviewed")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(user=official, application=application, transition="select")
+    application_notify(application_id=application.pk, kind="screening_result")
+
+    assert [notice.kind for notice in Notification.objects.all()] == ["screening_result"]
+    assert len(mail.outbox) == 1
+
+
+def test_the_call_and_the_users_preference_both_apply(
+    call: Call, company: Company, member: User, official: User
+) -> None:
+    NotificationPreference.objects.create(user=member, kind="screening_result", by_email=False, in_app=True)
+    application = application_build(call=call, company=company, applicant=member, status="eligible")
+
+    application_notify(application_id=application.pk, kind="screening_result")
+    call_notifications_update(user=official, call=call, notifications={"screening_result": False})
+    application_notify(application_id=application.pk, kind="screening_result")
+
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=member, kind="screening_result").count() == 1
 
 
 def test_the_notice_is_written_in_the_recipients_language(

@@ -101,6 +101,7 @@ PAYLOADS: dict[tuple[str, str], Any] = {
     ("programs:call-edit", "POST"): lambda user, obj: _call_form(obj, obj.code),
     ("programs:call-rules", "POST"): lambda user, obj: {"size_classes": ["startup"], "not_designated": "on"},
     ("programs:call-form", "POST"): lambda user, obj: {"schema": json.dumps(SIMPLE_SCHEMA), "action": "publish"},
+    ("programs:call-notifications", "POST"): lambda user, obj: {"submission_received": "on", "decision": "on"},
     ("api:program-list", "POST"): lambda user, obj: _program_form(user, None),
     ("api:program-detail", "PATCH"): lambda user, obj: {"name_en": "Renamed program"},
     ("api:call-list", "POST"): lambda user, obj: _api_call(obj),

@@ -24,6 +24,7 @@ from foster.applications.choices import ApplicationStatus
 from foster.applications.schema import (
     REQUESTED_AMOUNT,
     TITLE,
+    choice_options,
     is_blank,
     localized,
     requested_amount_key,
@@ -35,17 +36,6 @@ from foster.applications.schema import (
 from foster.registry.models import Company
 
 MONEY_CHARACTERS = re.compile(r"[\s,_원₩]|KRW", re.IGNORECASE)
-
-
-def _choices(field: dict[str, Any]) -> list[tuple[str, str]]:
-    result = []
-    for choice in field.get("choices") or []:
-        if isinstance(choice, dict):
-            value = str(choice.get("value", ""))
-            result.append((value, localized(choice, "label") or value))
-        else:
-            result.append((str(choice), str(choice)))
-    return result
 
 
 class MoneyField(forms.CharField):
@@ -111,9 +101,9 @@ def field_build(field: dict[str, Any], *, required: bool) -> forms.Field:
     if kind == "money":
         return MoneyField(min_value=minimum, max_value=maximum, **common)
     if kind == "choice":
-        return forms.ChoiceField(choices=[("", "---------"), *_choices(field)], **common)
+        return forms.ChoiceField(choices=[("", "---------"), *choice_options(field)], **common)
     if kind == "multi_choice":
-        return forms.MultipleChoiceField(choices=_choices(field), widget=forms.CheckboxSelectMultiple, **common)
+        return forms.MultipleChoiceField(choices=choice_options(field), widget=forms.CheckboxSelectMultiple, **common)
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "file":
@@ -144,7 +134,8 @@ class ApplicationAnswersForm(forms.Form):
 
     ``complete=False`` (save draft): nothing is required, but what is given must be valid.
     ``complete=True`` (submit): the required fields of every shown section must be answered; a
-    file field counts as answered when a file was attached earlier (``attached``).
+    file field counts as answered when a file was attached earlier (``attached``). Either way a
+    field that a submission needs has ``is_required_to_submit`` (the page marks it).
     """
 
     def __init__(
@@ -196,7 +187,14 @@ class ApplicationAnswersForm(forms.Form):
             if field.get("type") == "file" and key in self.attached:
                 required = False
             self.fields[key] = field_build(field, required=required)
+            is_attached = field.get("type") == "file" and key in self.attached
+            self.fields[key].is_required_to_submit = (  # type: ignore[attr-defined]
+                shown and bool(field.get("required")) and not is_attached
+            )
             self.section_of[key] = section.get("key", "")
+        for key in (TITLE, REQUESTED_AMOUNT):
+            if key in self.fields:
+                self.fields[key].is_required_to_submit = True  # type: ignore[attr-defined]
 
     def full_clean(self) -> None:
         """Validate; what was typed into a hidden section is discarded, so it cannot be an error."""

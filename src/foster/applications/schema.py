@@ -29,6 +29,19 @@ def localized(item: dict[str, Any], base: str) -> str:
     return in_language(str(item.get(f"{base}_ko") or ""), str(item.get(f"{base}_en") or ""))
 
 
+def choice_options(field: dict[str, Any]) -> list[tuple[str, str]]:
+    """A choice field's ``(value, label)`` pairs, labels in the current language (a plain string
+    choice is its own label)."""
+    result = []
+    for choice in field.get("choices") or []:
+        if isinstance(choice, dict):
+            value = str(choice.get("value", ""))
+            result.append((value, localized(choice, "label") or value))
+        else:
+            result.append((str(choice), str(choice)))
+    return result
+
+
 def schema_sections(schema: dict[str, Any]) -> list[dict[str, Any]]:
     sections = schema.get("sections") if isinstance(schema, dict) else None
     return [section for section in sections or [] if isinstance(section, dict)]

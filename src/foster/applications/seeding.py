@@ -3,6 +3,11 @@ real eligibility rules (``programs.eligibility.application_eligibility``) and wi
 history. Deterministic from a seed. A bulk path: rows are written with ``bulk_create`` and no
 notification is sent.
 
+Calls are seeded in the order they close, so a round is screened after the rounds before it: a
+company selected in a closed round of a designation program is already designated when it applies
+to the open round (``applications.services.designated_company_ids``), and is screened ineligible.
+A fifth of each round's applicants applied to an earlier round of the same program.
+
 Every application's file fields point at one shared sample PDF (``attachments/demo/sample.pdf``).
 """
 
@@ -23,6 +28,7 @@ from foster.accounts.models import User
 from foster.applications.choices import ApplicationStatus as S
 from foster.applications.models import Application, Attachment, StatusChange
 from foster.applications.schema import requested_amount_key, schema_fields, section_is_shown, title_key
+from foster.applications.services import designated_company_ids
 from foster.applications.workflow import TRANSITIONS_BY_NAME
 from foster.core.models import AuditEvent
 from foster.programs.choices import FieldType
@@ -89,15 +95,29 @@ def applications_seed(*, seed: int = 2026, per_call: int = PER_CALL) -> int:
     fallback_user = User.objects.filter(role=Role.COMPANY_MEMBER).order_by("id").first()
     now = timezone.now()
     created = 0
-    calls = Call.objects.filter(opens_at__lte=now).select_related("program", "program__agency").order_by("code")
+    calls = (
+        Call.objects.filter(opens_at__lte=now)
+        .select_related("program", "program__agency")
+        .order_by("closes_at", "code")
+    )
+    applicants_of_program: dict[int, list[int]] = {}
     for call in calls:
         form = call.current_form()
         if form is None or not company_ids or fallback_user is None:
             continue
-        companies = Company.objects.in_bulk(rng.sample(company_ids, k=min(per_call, len(company_ids))))
-        members = _first_members(list(companies))
+        earlier = applicants_of_program.setdefault(call.program_id, [])
+        returning = rng.sample(earlier, k=min(len(earlier), per_call // 5))
+        sample = rng.sample(company_ids, k=min(per_call, len(company_ids)))
+        chosen = list(dict.fromkeys([*returning, *sample]))[:per_call]
+        companies = Company.objects.in_bulk(chosen)
+        members = _first_members(chosen)
+        designated = designated_company_ids(chosen)
         with transaction.atomic():
-            created += _seed_call(call, form, list(companies.values()), members, fallback_user.pk, rng, digest, now)
+            created += _seed_call(
+                call, form, [companies[pk] for pk in chosen], members, designated, fallback_user.pk, rng, digest, now
+            )
+        already = set(earlier)
+        earlier.extend(pk for pk in chosen if pk not in already)
     return created
 
 
@@ -115,6 +135,7 @@ def _seed_call(
     form: Any,
     companies: list[Company],
     members: dict[int, int],
+    designated: set[int],
     fallback_user_id: int,
     rng: random.Random,
     digest: str,
@@ -178,7 +199,7 @@ def _seed_call(
             call=call,
             requested_amount_krw=row.requested_amount_krw,
             document_kinds=frozenset(attached),
-            designated=False,
+            designated=row.company_id in designated,
         )
         row.eligibility, row.is_eligible = report.to_data(), report.is_eligible
         steps.append(("screen_eligible" if report.is_eligible else "screen_ineligible", None))

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from foster.accounts.choices import Role
 from foster.accounts.permissions import agency_ids_of
 from foster.applications.models import Application, Attachment, StatusChange
+from foster.applications.schema import choice_options, localized, schema_fields, section_is_shown
 from foster.programs.models import Call
 
 
@@ -50,3 +52,32 @@ def status_history(application: Application) -> QuerySet[StatusChange]:
 def call_applications_for(user: Any, call: Call) -> QuerySet[Application]:
     """The applications to ``call`` that ``user`` may see, drafts left out (not yet sent)."""
     return application_queryset_for(user).filter(call=call).exclude(status="draft").order_by("-submitted_at", "-id")
+
+
+def application_answer_rows(application: Application) -> list[dict[str, Any]]:
+    """The answers as people read them (the application page, the reviewer's score sheet): each
+    question's label, choices by their labels, amounts in won, files as their attachment; the
+    questions of a section that does not apply (``show_if``) are left out."""
+    attachments = {attachment.field_key: attachment for attachment in application.attachments.all()}
+    rows = []
+    for section, field in schema_fields(application.form.schema):
+        if not section_is_shown(section, application.answers):
+            continue
+        key = field["key"]
+        value = application.answers.get(key)
+        labels = dict(choice_options(field))
+        if isinstance(value, list):
+            value = ", ".join(labels.get(str(item), str(item)) for item in value)
+        elif labels and value is not None:
+            value = labels.get(str(value), value)
+        elif field.get("type") == "money" and isinstance(value, int):
+            value = _("KRW %(amount)s") % {"amount": f"{value:,}"}
+        rows.append(
+            {
+                "section": localized(section, "title"),
+                "label": localized(field, "label") or key,
+                "value": value,
+                "attachment": attachments.get(key),
+            }
+        )
+    return rows

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,11 +237,20 @@ def _submit(*, user: Any, application: Application, data: DraftData | None, stor
 # --- Screening ---------------------------------------------------------------------------------
 
 
+def designated_company_ids(company_ids: Iterable[int]) -> set[int]:
+    """Which of ``company_ids`` were already selected in a designation program (one query)."""
+    return set(
+        Application.objects.filter(
+            company_id__in=list(company_ids),
+            call__program__program_type=ProgramType.DESIGNATION,
+            status__in=DESIGNATED_STATUSES,
+        ).values_list("company_id", flat=True)
+    )
+
+
 def company_is_designated(company: Company) -> bool:
     """Whether ``company`` was already selected in a designation program."""
-    return Application.objects.filter(
-        company=company, call__program__program_type=ProgramType.DESIGNATION, status__in=DESIGNATED_STATUSES
-    ).exists()
+    return company.pk in designated_company_ids([company.pk])
 
 
 def application_screen(*, user: Any, application: Application) -> Application:
@@ -412,8 +422,11 @@ def _notice_text(application: Application, kind: str) -> tuple[str, str]:
 
 
 def application_notify(*, application_id: int, kind: str) -> None:
-    """Tell every member of the applying company about ``kind`` (in each one's language)."""
+    """Tell every member of the applying company about ``kind`` (in each one's language), if the
+    call sends this kind (``Call.sends_notification``); each member's preferences apply on top."""
     application = Application.objects.select_related("call", "company").get(pk=application_id)
+    if not application.call.sends_notification(kind):
+        return
     url = reverse("applications:application-detail", kwargs={"pk": application.pk})
     notices = []
     for membership in application.company.memberships.select_related("user"):

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from foster.applications.choices import Actor, ApplicationStatus
 from foster.applications.forms import ApplicationAnswersForm, CompanyChoiceForm, OverrideForm, ReasonForm
 from foster.applications.models import Application
-from foster.applications.schema import localized, schema_fields
 from foster.applications.selectors import (
+    application_answer_rows,
     application_queryset_for,
     attachment_queryset_for,
     call_applications_for,
@@ -135,27 +135,6 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/application_form.html", context)
 
 
-def _answer_rows(application: Application) -> list[dict[str, Any]]:
-    attachments = {attachment.field_key: attachment for attachment in application.attachments.all()}
-    rows = []
-    for section, field in schema_fields(application.form.schema):
-        key = field["key"]
-        value = application.answers.get(key)
-        if isinstance(value, list):
-            value = ", ".join(value)
-        elif field.get("type") == "money" and isinstance(value, int):
-            value = _("KRW %(amount)s") % {"amount": f"{value:,}"}
-        rows.append(
-            {
-                "section": localized(section, "title"),
-                "label": localized(field, "label") or key,
-                "value": value,
-                "attachment": attachments.get(key),
-            }
-        )
-    return rows
-
-
 @login_required
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -168,7 +147,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "eligibility": eligibility_reasons(application),
         "history": status_history(application),
-        "answers": _answer_rows(application),
+        "answers": application_answer_rows(application),
         "is_applicant": is_applicant,
         "can_edit": is_applicant and application.status == ApplicationStatus.DRAFT,
         "can_withdraw": is_applicant

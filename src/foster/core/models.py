@@ -115,3 +115,26 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind}"
+
+
+class DailyRun(models.Model):
+    """The claim of one day's run of a daily background task (``core.schedule``).
+
+    Whoever queues the run of ``name`` for ``day`` creates this row first; the unique constraint
+    makes every other attempt (a second worker, a second chain, the start command run again) a
+    no-op, so a daily task is queued once a day without cron.
+    """
+
+    name = models.CharField(_("task"), max_length=100)
+    day = models.DateField(_("day"))
+    run_after = models.DateTimeField(_("runs after"))
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+        ordering = ["-day", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="core_dailyrun_name_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

@@ -17,7 +17,7 @@ from rest_framework import mixins, serializers, viewsets
 from foster.accounts.models import Agency
 from foster.core.api import data_with_changes, service_errors_as_api_errors
 from foster.programs.choices import PolicyTag, ProgramType
-from foster.programs.models import ApplicationForm, Call, Program
+from foster.programs.models import CALL_NOTIFICATION_KINDS, ApplicationForm, Call, Program
 from foster.programs.selectors import call_queryset_for, program_queryset_for
 from foster.programs.services import (
     CallData,
@@ -73,10 +73,24 @@ class RubricCriteriaField(serializers.JSONField):
         return instance.rubric.criteria if instance.rubric else []
 
 
+class CallNotificationsField(serializers.DictField):
+    """Which notifications the call sends: ``{kind: true|false}`` for each of
+    ``CALL_NOTIFICATION_KINDS``; a write may give some kinds only (the others stay as they are)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.BooleanField(), **kwargs)
+
+    def get_attribute(self, instance: Call) -> Any:
+        return instance.notification_settings()
+
+
 class CallSerializer(serializers.ModelSerializer[Call]):
     program = VisibleProgramField()
     rubric_criteria = RubricCriteriaField()
     eligibility_rules = serializers.JSONField(required=False)
+    notifications = CallNotificationsField(
+        required=False, help_text=f"Notifications the call sends, by kind: {', '.join(CALL_NOTIFICATION_KINDS)}."
+    )
     is_open = serializers.BooleanField(read_only=True)
     current_form_version = serializers.SerializerMethodField()
 
@@ -98,6 +112,7 @@ class CallSerializer(serializers.ModelSerializer[Call]):
             "reviewers_per_application",
             "rubric_criteria",
             "eligibility_rules",
+            "notifications",
             "is_open",
             "current_form_version",
             "created_at",

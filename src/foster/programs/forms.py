@@ -228,6 +228,40 @@ class EligibilityRulesForm(forms.Form):
         return {"version": 1, "rules": rules}
 
 
+class CallNotificationsForm(forms.Form):
+    """One check box per notification the call may send (``CALL_NOTIFICATION_KINDS``); checked is sent."""
+
+    submission_received = forms.BooleanField(
+        label=_("Submission received"),
+        required=False,
+        help_text=_("To the applicant company's members, when an application is submitted."),
+    )
+    screening_result = forms.BooleanField(
+        label=_("Screening result"),
+        required=False,
+        help_text=_("To the applicant company's members: eligible or not, with the reasons."),
+    )
+    review_assignment = forms.BooleanField(
+        label=_("Review assignment"),
+        required=False,
+        help_text=_("To reviewers, when applications of this call are assigned to them."),
+    )
+    review_reminder = forms.BooleanField(
+        label=_("Review deadline reminder"),
+        required=False,
+        help_text=_("To reviewers with unsubmitted score sheets, once, in the days before the review deadline."),
+    )
+    decision = forms.BooleanField(
+        label=_("Selection decision"),
+        required=False,
+        help_text=_("To the applicant company's members: selected, reserve or not selected."),
+    )
+
+    def to_settings(self) -> dict[str, bool]:
+        """``{kind: sent}`` for the service."""
+        return {name: bool(self.cleaned_data.get(name)) for name in self.fields}
+
+
 class FormSchemaForm(forms.Form):
     """The application form editor: the form's JSON schema, with a preview before publishing."""
 

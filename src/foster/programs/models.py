@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foster.accounts.models import Agency
+from foster.core.choices import NotificationKind
 from foster.core.i18n import in_language
 from foster.programs.choices import ProgramType
 
@@ -65,11 +66,28 @@ class Rubric(models.Model):
         return self.name
 
 
+# The notifications of a call that its officials switch on or off, each stored in the field
+# ``notify_<kind>`` of the call (``Call.sends_notification``).
+CALL_NOTIFICATION_KINDS: tuple[str, ...] = (
+    NotificationKind.SUBMISSION_RECEIVED,
+    NotificationKind.SCREENING_RESULT,
+    NotificationKind.REVIEW_ASSIGNMENT,
+    NotificationKind.REVIEW_REMINDER,
+    NotificationKind.DECISION,
+)
+
+
+def call_notification_field(kind: str) -> str:
+    """The ``Call`` field that switches notifications of ``kind`` on or off."""
+    return f"notify_{kind}"
+
+
 class Call(models.Model):
     """One round of a program: when it is open, its money, its form, rubric and eligibility rules.
 
     ``eligibility_rules`` holds the rule list in ``foster.engines.eligibility``'s JSON format;
-    officials edit it as data.
+    officials edit it as data. The ``notify_*`` switches say which notifications the call sends
+    to applicants and reviewers (all on by default); each recipient's own preferences apply on top.
     """
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="calls")
@@ -86,6 +104,11 @@ class Call(models.Model):
     reviewers_per_application = models.PositiveSmallIntegerField(_("reviewers per application"), default=3)
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="calls", null=True, blank=True)
     eligibility_rules = models.JSONField(_("eligibility rules"), default=list, blank=True)
+    notify_submission_received = models.BooleanField(_("tell applicants their submission was received"), default=True)
+    notify_screening_result = models.BooleanField(_("tell applicants the screening result"), default=True)
+    notify_review_assignment = models.BooleanField(_("tell reviewers of new assignments"), default=True)
+    notify_review_reminder = models.BooleanField(_("remind reviewers of the review deadline"), default=True)
+    notify_decision = models.BooleanField(_("tell applicants the selection decision"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -120,6 +143,16 @@ class Call(models.Model):
 
     def current_form(self) -> ApplicationForm | None:
         return self.forms.order_by("-version").first()
+
+    def sends_notification(self, kind: str) -> bool:
+        """Whether this call sends notifications of ``kind``; a kind the call does not switch is sent."""
+        if kind not in CALL_NOTIFICATION_KINDS:
+            return True
+        return bool(getattr(self, call_notification_field(kind)))
+
+    def notification_settings(self) -> dict[str, bool]:
+        """``{kind: sent}`` for every kind the call switches (``CALL_NOTIFICATION_KINDS``)."""
+        return {kind: self.sends_notification(kind) for kind in CALL_NOTIFICATION_KINDS}
 
 
 class ApplicationForm(models.Model):

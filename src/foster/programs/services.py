@@ -21,7 +21,14 @@ from foster.core.services import audit_event_record, field_changes, jsonable_val
 from foster.engines.eligibility import RuleDataError, rules_from_data, rules_to_data
 from foster.engines.eligibility.rules import MAX_YEARS
 from foster.programs.choices import DocumentKind, FieldType, PolicyTag, ProgramType
-from foster.programs.models import ApplicationForm, Call, Program, Rubric
+from foster.programs.models import (
+    CALL_NOTIFICATION_KINDS,
+    ApplicationForm,
+    Call,
+    Program,
+    Rubric,
+    call_notification_field,
+)
 from foster.registry import ksic
 from foster.registry.choices import Region, SizeClass
 
@@ -313,6 +320,50 @@ def call_rules_update(*, user: Any, call: Call, rules: Any, reason: str = "") ->
     return locked
 
 
+# --- Notifications of a call -------------------------------------------------------------------
+
+
+def call_notifications_validate(data: Any) -> dict[str, bool]:
+    """Clean ``{kind: sent}`` switches of a call's notifications (some or all of
+    ``CALL_NOTIFICATION_KINDS``) into ``{field name: sent}``, or raise a ValidationError under
+    ``notifications`` naming each unknown kind and each value that is not true or false."""
+    if not isinstance(data, dict):
+        raise ValidationError({"notifications": [_("Give true or false for each kind of notification.")]})
+    problems: list[str] = []
+    unknown = sorted(str(kind) for kind in data if kind not in CALL_NOTIFICATION_KINDS)
+    if unknown:
+        problems.append(
+            _("Unknown kind(s) of notification: %(kinds)s; use %(known)s.")
+            % {"kinds": ", ".join(unknown), "known": ", ".join(CALL_NOTIFICATION_KINDS)}
+        )
+    not_boolean = sorted(str(kind) for kind, value in data.items() if not isinstance(value, bool))
+    if not_boolean:
+        problems.append(_("Give true or false for: %(kinds)s.") % {"kinds": ", ".join(not_boolean)})
+    if problems:
+        raise ValidationError({"notifications": problems})
+    return {call_notification_field(kind): value for kind, value in data.items()}
+
+
+@transaction.atomic
+def call_notifications_update(*, user: Any, call: Call, notifications: dict[str, bool], reason: str = "") -> Call:
+    """Switch the call's notifications on or off: ``{kind: sent}`` for some or all of
+    ``CALL_NOTIFICATION_KINDS`` (kinds not given stay as they are). Only the call's agency's
+    officials may; the audit event lists each switch changed. Takes a row lock on the call."""
+    if not user.has_perm("programs.change_call", call):
+        raise PermissionDenied(_("You may change only your own agency's calls."))
+    cleaned = call_notifications_validate(notifications)
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    changes = field_changes(locked, cleaned)
+    if changes:
+        for name, value in cleaned.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(changes))
+        audit_event_record(
+            actor=user, action="call.notifications_update", target=locked, reason=reason, changes=changes
+        )
+    return locked
+
+
 # --- Calls ------------------------------------------------------------------------------------
 
 
@@ -321,7 +372,8 @@ class CallData:
     """Everything needed to create or update a call; validated by ``validate()``.
 
     Times are timezone-aware (forms read them in Asia/Seoul); amounts are whole won.
-    ``eligibility_rules`` None leaves the rules as they are.
+    ``eligibility_rules`` None leaves the rules as they are; ``notifications`` (``{kind: sent}``,
+    as in ``call_notifications_update``) None or a kind left out leaves that switch as it is.
     """
 
     code: str
@@ -337,6 +389,7 @@ class CallData:
     review_deadline: dt.datetime | None = None
     reviewers_per_application: int = 3
     eligibility_rules: Any = None
+    notifications: Any = None
 
     def validate(self) -> dict[str, Any]:
         errors = _Errors()
@@ -393,6 +446,12 @@ class CallData:
                         errors.add(
                             "eligibility_rules", message if kind == "eligibility_rules" else f"{kind}: {message}"
                         )
+        if self.notifications is not None:
+            try:
+                cleaned.update(call_notifications_validate(self.notifications))
+            except ValidationError as error:
+                for message in error.message_dict["notifications"]:
+                    errors.add("notifications", message)
         errors.raise_if_any()
         return cleaned
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_manage, name="call-manage"),
     path("calls/<int:pk>/edit/", views.call_edit, name="call-edit"),
     path("calls/<int:pk>/rules/", views.call_rules_edit, name="call-rules"),
+    path("calls/<int:pk>/notifications/", views.call_notifications_edit, name="call-notifications"),
     path("calls/<int:pk>/form/", views.call_form_edit, name="call-form"),
 ]

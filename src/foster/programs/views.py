@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,9 +24,11 @@ from foster.core.i18n import in_language, is_english
 from foster.core.models import AuditEvent
 from foster.engines.eligibility import RuleDataError
 from foster.programs.eligibility import call_rules, rule_description
+from foster.programs.form_builder import FormBuilder
 from foster.programs.forms import (
     CallFilterForm,
     CallForm,
+    CallNotificationsForm,
     EligibilityRulesForm,
     FormSchemaForm,
     ProgramForm,
@@ -43,6 +46,7 @@ from foster.programs.services import (
     application_form_publish,
     call_create,
     call_data_from,
+    call_notifications_update,
     call_rules_update,
     call_update,
     form_schema_validate,
@@ -328,24 +332,70 @@ def call_rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_form_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The application form editor: JSON schema with validation messages and a preview.
+def call_notifications_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which notifications the call sends to applicants and reviewers (each person's own
+    preferences apply on top)."""
+    call = _managed_call(request, pk)
+    if not request.user.has_perm("programs.change_call", call):
+        raise PermissionDenied
+    form = CallNotificationsForm(request.POST or None, initial=call.notification_settings())
+    if request.method == "POST" and form.is_valid():
+        try:
+            call_notifications_update(user=request.user, call=call, notifications=form.to_settings())
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("The notification settings were saved."))
+            return redirect("programs:call-manage", pk=call.pk)
+    context = {"form": form, "call": call, "program": call.program}
+    return render(request, "programs/call_notifications.html", context)
 
-    "Preview" only checks and shows the form; "Publish" saves it (a new version once applications
-    use the current one).
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_form_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application form editor: the visual builder (``form_builder.FormBuilder``) and, for power
+    users, the JSON schema. Both send the schema to the same services.
+
+    The builder's buttons (``op``: add, remove, move a row) only re-render the rows, the whole page
+    or, asked by htmx, the builder alone; nothing is stored. "Preview" only checks and shows the
+    form; "Publish" saves it (a new version once applications use the current one).
     """
     call = _managed_call(request, pk)
     if not request.user.has_perm("programs.change_call", call):
         raise PermissionDenied
     current = call.current_form()
-    initial_text = json.dumps(current.schema, ensure_ascii=False, indent=2) if current else ""
-    form = FormSchemaForm(request.POST or None, initial={"schema": initial_text})
-    preview = form_preview(current.schema) if current else []
-    if request.method == "POST" and form.is_valid():
-        schema = form.cleaned_data["schema"]
+    base = current.schema if current else {}
+    initial_text = json.dumps(base, ensure_ascii=False, indent=2) if current else ""
+    is_json = request.method == "POST" and "schema" in request.POST
+    json_form = FormSchemaForm(request.POST if is_json else None, initial={"schema": initial_text})
+    builder = FormBuilder.from_schema(base, base=base)
+    preview = form_preview(base) if current else []
+    action = request.POST.get("action")
+    schema: Any = None
+    if is_json and json_form.is_valid():
+        schema = json_form.cleaned_data["schema"]
+    elif request.method == "POST" and not is_json:
+        builder = FormBuilder.from_post(request.POST, base=base)
+        if action not in {"preview", "publish"}:
+            builder = builder.apply(request.POST.get("op", ""))
+            if request.htmx:  # type: ignore[attr-defined]
+                response = render(request, "programs/_form_builder_response.html", {"builder": builder, "call": call})
+                patch_vary_headers(response, ["HX-Request"])
+                return response
+            preview = []
+        else:
+            builder = builder.rows_without_blanks()
+            schema = builder.schema()
+            preview = []
+    if schema is not None:
         try:
-            if request.POST.get("action") == "preview":
+            if action == "preview":
                 preview = form_preview(form_schema_validate(schema))
+                if is_json:
+                    builder = FormBuilder.from_schema(schema, base=base)
+                else:
+                    json_form = FormSchemaForm(initial={"schema": json.dumps(schema, ensure_ascii=False, indent=2)})
             else:
                 published = application_form_publish(user=request.user, call=call, schema=schema)
                 messages.success(
@@ -354,7 +404,21 @@ def call_form_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("programs:call-manage", pk=call.pk)
         except ValidationError as error:
-            service_errors_to_form(form, error)
+            if is_json:
+                service_errors_to_form(json_form, error)
+            else:
+                builder.add_service_errors(error)
             preview = []
-    context = {"form": form, "call": call, "program": call.program, "current": current, "preview": preview}
-    return render(request, "programs/call_form_editor.html", context)
+    context = {
+        "form": json_form if is_json else builder,
+        "json_form": json_form,
+        "is_json": is_json,
+        "builder": builder,
+        "call": call,
+        "program": call.program,
+        "current": current,
+        "preview": preview,
+    }
+    response = render(request, "programs/call_form_editor.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -97,8 +97,11 @@ def fit_matrix(applications: list[Application], reviewers: list[ReviewerProfile]
 
 
 def _notify_assigned(*, call_id: int, reviewer_counts: dict[int, int]) -> None:
-    """Tell each reviewer how many new applications of the call they were given (after commit)."""
+    """Tell each reviewer how many new applications of the call they were given (after commit),
+    if the call sends assignment notices."""
     call = Call.objects.get(pk=call_id)
+    if not call.sends_notification(NotificationKind.REVIEW_ASSIGNMENT):
+        return
     notices = []
     for profile in ReviewerProfile.objects.filter(pk__in=reviewer_counts).select_related("user"):
         with translation.override(profile.user.preferred_language or "ko"):

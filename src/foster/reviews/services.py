@@ -22,7 +22,7 @@ from foster.accounts.models import User
 from foster.applications.choices import ApplicationStatus
 from foster.applications.models import Application
 from foster.core.choices import NotificationKind
-from foster.core.services import audit_event_record, field_changes, notification_send
+from foster.core.services import Notice, audit_event_record, field_changes, notifications_send
 from foster.engines.scoring import Criterion
 from foster.engines.scoring import Rubric as EngineRubric
 from foster.programs.models import Call
@@ -332,36 +332,55 @@ def assignment_recuse(*, user: Any, assignment: ReviewAssignment, reason: str) -
 REMINDER_LEAD_TIME = dt.timedelta(days=3)
 
 
-def _remind(*, user: Any, subject: str, body: str, url: str) -> None:
-    notification_send(user=user, kind=NotificationKind.REVIEW_REMINDER, subject=subject, body=body, url=url)
-
-
 def review_reminders_send(*, now: dt.datetime | None = None, lead_time: dt.timedelta = REMINDER_LEAD_TIME) -> int:
     """Remind every reviewer with unsubmitted assignments of a call whose review deadline falls within
-    ``lead_time``; each assignment is reminded once (``reminded_at``). Returns the reviewers reminded.
-    Run daily (``foster review-reminders``); the system acts, so there is no permission check."""
+    ``lead_time`` and that sends reminders (``Call.sends_notification``): one notice per reviewer,
+    in their language, all sent in one ``notifications_send`` batch after commit (each reviewer's
+    preferences apply). Returns the number of reviewers reminded.
+
+    Each assignment is reminded once: the run locks the pending assignments (``select_for_update``
+    with ``skip_locked``, so a concurrent run skips them) and marks them ``reminded_at`` in the same
+    transaction, so neither a second run on the same day nor two runs at once remind it again.
+    Run daily (``reviews.tasks.review_reminders_daily_task``, or ``foster review_reminders``); the
+    system acts, so there is no permission check."""
     now = now or timezone.now()
-    pending = ReviewAssignment.objects.filter(
-        status=AssignmentStatus.ASSIGNED,
-        reminded_at__isnull=True,
-        application__call__review_deadline__gt=now,
-        application__call__review_deadline__lte=now + lead_time,
-    ).select_related("reviewer__user", "application__call")
-    by_reviewer: dict[int, list[ReviewAssignment]] = {}
-    for assignment in pending:
-        by_reviewer.setdefault(assignment.reviewer_id, []).append(assignment)
-    url = reverse("reviews:dashboard")
-    for assignments in by_reviewer.values():
-        user = assignments[0].reviewer.user
-        deadline = min(assignment.application.call.review_deadline for assignment in assignments)  # type: ignore[type-var]
-        with transaction.atomic():
-            ReviewAssignment.objects.filter(pk__in=[a.pk for a in assignments]).update(reminded_at=now)
+    pending = (
+        ReviewAssignment.objects.filter(
+            status=AssignmentStatus.ASSIGNED,
+            reminded_at__isnull=True,
+            application__call__notify_review_reminder=True,
+            application__call__review_deadline__gt=now,
+            application__call__review_deadline__lte=now + lead_time,
+        )
+        .select_related("reviewer__user", "application__call")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")
+    )
+    with transaction.atomic():
+        by_reviewer: dict[int, list[ReviewAssignment]] = {}
+        for assignment in pending:
+            by_reviewer.setdefault(assignment.reviewer_id, []).append(assignment)
+        ReviewAssignment.objects.filter(
+            pk__in=[assignment.pk for assignments in by_reviewer.values() for assignment in assignments]
+        ).update(reminded_at=now)
+        notices = []
+        for assignments in by_reviewer.values():
+            user = assignments[0].reviewer.user
+            deadline = min(assignment.application.call.review_deadline for assignment in assignments)  # type: ignore[type-var]
             with translation.override(user.preferred_language or "ko"):
-                subject = _("Review deadline approaching")
                 body = ngettext(
                     "%(count)s application still waits for your scores; the first deadline is %(deadline)s.",
                     "%(count)s applications still wait for your scores; the first deadline is %(deadline)s.",
                     len(assignments),
                 ) % {"count": len(assignments), "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")}
-            transaction.on_commit(partial(_remind, user=user, subject=subject, body=body, url=url))
+                notices.append(Notice(user=user, subject=_("Review deadline approaching"), body=body))
+        if notices:
+            transaction.on_commit(
+                partial(
+                    notifications_send,
+                    kind=NotificationKind.REVIEW_REMINDER,
+                    notices=notices,
+                    url=reverse("reviews:dashboard"),
+                )
+            )
     return len(by_reviewer)

@@ -1,6 +1,9 @@
-"""Background task of the reviews app: the assignment run of a call, with progress on a ``core.Job``."""
+"""Background tasks of the reviews app: the assignment run of a call, with progress on a
+``core.Job``, and the daily review-deadline reminders (``core.schedule``: each run queues the next)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -9,8 +12,13 @@ from django_tasks import task
 
 from foster.accounts.models import User
 from foster.core.jobs import JobError, job_running
+from foster.core.schedule import daily_run_enqueue
 from foster.programs.models import Call
 from foster.reviews.choices import AssignmentRunStatus
+from foster.reviews.services import review_reminders_send
+
+REMINDERS_RUN_NAME = "reviews.reminders"
+REMINDERS_RUN_AT = dt.time(9, 0)  # Asia/Seoul, the start of the working day
 
 
 @task()
@@ -33,3 +41,17 @@ def call_assign_reviewers_task(job_id: int, call_id: int, user_id: int) -> None:
             if run.status == AssignmentRunStatus.OPTIMAL
             else _("Some applications cannot be covered; nothing was changed. See why.")
         )
+
+
+@task()
+def review_reminders_daily_task() -> None:
+    """Today's review-deadline reminders (``review_reminders_send``). Queues tomorrow's run first,
+    so a failing run does not stop the schedule."""
+    review_reminders_schedule()
+    review_reminders_send()
+
+
+def review_reminders_schedule(*, now: dt.datetime | None = None) -> bool:
+    """Queue the next daily run of the reminders (09:00 Asia/Seoul) unless it is queued already;
+    returns whether this call queued it. Safe to call any number of times."""
+    return daily_run_enqueue(review_reminders_daily_task, name=REMINDERS_RUN_NAME, at=REMINDERS_RUN_AT, now=now)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foster.applications.choices import ApplicationStatus
+from foster.applications.schema import localized
+from foster.applications.selectors import application_answer_rows
 from foster.core.forms import service_errors_to_form
 from foster.programs.models import Call
 from foster.programs.selectors import call_manage_queryset_for
@@ -101,16 +103,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _score_rows(call: Call, sheet: Any) -> list[dict[str, Any]]:
+    """A submitted sheet's scores under the rubric's criterion labels, in the rubric's order."""
+    if sheet is None:
+        return []
+    criteria = list(call.rubric.criteria) if call.rubric else []
+    return [
+        {"label": localized(item, "label") or item["key"], "score": sheet.scores.get(item["key"])}
+        for item in criteria
+        if item["key"] in sheet.scores
+    ]
+
+
 def _score_sheet_page(
     request: HttpRequest, assignment: ReviewAssignment, *, form: ScoreSheetForm | None, recusal_form: RecusalForm
 ) -> HttpResponse:
+    sheet = getattr(assignment, "score_sheet", None)
     return render(
         request,
         "reviews/score_sheet.html",
         {
             "assignment": assignment,
             "application": assignment.application,
-            "sheet": getattr(assignment, "score_sheet", None),
+            "answers": application_answer_rows(assignment.application),
+            "sheet": sheet,
+            "score_rows": _score_rows(assignment.application.call, sheet),
             "form": form,
             "recusal_form": recusal_form,
             "is_final": assignment.status != AssignmentStatus.ASSIGNED,

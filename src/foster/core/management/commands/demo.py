@@ -14,6 +14,7 @@ from django.test.utils import override_settings
 from foster.core.demo import DEMO_COMPANIES, DEMO_PASSWORD, DEMO_USERS, demo_seed
 from foster.core.progress import cli_progress
 from foster.registry.models import Company
+from foster.reviews.tasks import review_reminders_schedule
 
 
 class Command(BaseCommand):
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             created = demo_seed(seed=options["seed"], companies=options["companies"], progress=advance)
         self.stdout.write(f"Demo data ready ({created} companies created, {Company.objects.count()} in total).")
+        if review_reminders_schedule():  # daily from now on: each run queues the next
+            self.stdout.write("Daily review reminders scheduled.")
         self._print_logins()
         if options["no_serve"]:
             return
