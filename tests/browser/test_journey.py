@@ -222,7 +222,11 @@ def fill_application(page: Any) -> None:
     page.get_by_label("신청 금액(원)").fill("150,000,000")
     page.get_by_label("직원 수").fill("23")
     page.get_by_label("자부담").fill("30,000,000원")
+    hardware_section = page.locator("fieldset[data-section='hardware']")
+    page.get_by_label("분야").select_option(label="하드웨어")
+    assert hardware_section.is_visible()  # the conditional section appears when its answer is chosen
     page.get_by_label("분야").select_option(label="소프트웨어")
+    assert hardware_section.is_hidden()
     page.get_by_role("group", name="태그").get_by_label("vision").check()
     page.get_by_label("시작일").fill("2026-03-02")
 
