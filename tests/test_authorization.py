@@ -39,12 +39,13 @@ from tests.authorization_matrix import (
     route_string_sample,
 )
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
+from tests.finance import authorization_objects as finance_objects
 from tests.programs import authorization_objects as program_objects
 from tests.registry.transfer_objects import company_import_for, company_import_upload
 from tests.reviews import authorization_objects as review_objects
 
 ROWS = matrix_rows()
-APPS_WATCHED_FOR_WRITES = ("accounts", "registry", "core", "reviews", "applications", "programs")
+APPS_WATCHED_FOR_WRITES = ("accounts", "registry", "core", "reviews", "applications", "programs", "finance")
 
 
 def test_every_route_has_a_matrix_row() -> None:
@@ -114,6 +115,7 @@ OBJECT_BUILDERS: dict[str, Callable[[World, str], Any]] = {
     "attachment": lambda world, variant: application_objects.attachment(world.user, variant),
     "open-call": lambda world, variant: application_objects.open_call(world.user, variant),
     **program_objects.OBJECT_BUILDERS,
+    **finance_objects.OBJECT_BUILDERS,
 }
 
 
@@ -169,6 +171,7 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
     ("api:valuation-list", "POST"): lambda world, obj: {**VALUATION, "company": obj.pk if obj else None},
     **review_objects.world_payloads(),
     **program_objects.world_payloads(),
+    **finance_objects.world_payloads(),
     **{
         key: lambda world, obj, key=key: application_objects.PAYLOADS[key](world.user, obj)
         for key in application_objects.PAYLOADS

@@ -116,5 +116,12 @@ def test_no_rules_means_eligible() -> None:
     assert report.is_eligible and report.verdicts == ()
 
 
-def test_headroom_stub_is_the_full_cap() -> None:
-    assert exposure_headroom_krw(CompanyFactory()) == EXPOSURE_CAP_KRW == 10_000_000_000
+def test_headroom_is_the_cap_less_the_ledger_exposure() -> None:
+    from foster.finance.models import CompanyExposure
+
+    company = CompanyFactory()
+    assert exposure_headroom_krw(company) == EXPOSURE_CAP_KRW == 10_000_000_000
+    CompanyExposure.objects.create(company=company, total_krw=7_500_000_000)
+    assert exposure_headroom_krw(company) == 2_500_000_000
+    CompanyExposure.objects.filter(company=company).update(total_krw=12_000_000_000)
+    assert exposure_headroom_krw(company) == 0

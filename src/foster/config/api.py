@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from foster.accounts.api import AgencyViewSet, CurrentUserView
 from foster.applications.api import ApplicationViewSet
+from foster.finance.api import AgreementViewSet, TransferViewSet
 from foster.programs.api import CallViewSet, ProgramViewSet
 from foster.registry.api import CompanyViewSet, ValuationRecordViewSet
 from foster.reviews.api import CallRankingViewSet, ReviewAssignmentViewSet
@@ -18,6 +19,8 @@ router.register("call-rankings", CallRankingViewSet, basename="call-ranking")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("calls", CallViewSet, basename="call")
+router.register("finance/agreements", AgreementViewSet, basename="finance-agreement")
+router.register("finance/transfers", TransferViewSet, basename="finance-transfer")
 
 api_urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "foster.programs",
     "foster.applications",
     "foster.reviews",
+    "foster.finance",
     "foster.portal",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("companies/", include("foster.registry.urls")),
     path("calls/", include("foster.programs.urls_portal")),
     path("programs/", include("foster.programs.urls")),
+    path("finance/", include("foster.finance.urls")),
     path("reviews/", include("foster.reviews.urls")),
     path("applications/", include("foster.applications.urls")),
     path("", include("foster.portal.urls")),

@@ -12,6 +12,7 @@ from foster.accounts.choices import Role
 from foster.accounts.models import Agency, AgencyMembership, User
 from foster.accounts.seeding import agencies_seed
 from foster.applications.seeding import applications_seed
+from foster.finance.seeding import finance_seed
 from foster.programs.seeding import programs_seed
 from foster.registry.choices import MembershipRole, SizeClass
 from foster.registry.models import Company, CompanyMembership
@@ -109,4 +110,5 @@ def demo_seed(
     programs_seed()
     applications_seed(seed=seed)
     reviews_seed(seed=seed)  # after the applications seed: scores closed calls' applications
+    finance_seed(seed=seed)
     return created

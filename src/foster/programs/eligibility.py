@@ -2,8 +2,7 @@
 evaluated by ``foster.engines.eligibility`` on facts read from the registry, with a translated
 reason per rule.
 
-``exposure_headroom_krw`` is the interface the finance ledger will implement; until then it
-returns the full per-company cap.
+``exposure_headroom_krw`` asks the finance ledger (``foster.finance.selectors``).
 """
 
 from __future__ import annotations
@@ -41,13 +40,11 @@ EXPOSURE_CAP_KRW = 10_000_000_000
 
 
 def exposure_headroom_krw(company: Company) -> int:
-    """How much more loan and guarantee exposure ``company`` may take on, in won.
+    """How much more loan and guarantee exposure ``company`` may take on, in won: the default cap
+    less its exposure across every program and agency (``foster.finance``'s counter)."""
+    from foster.finance.selectors import company_exposure_headroom_krw  # finance imports programs
 
-    STUB until the finance ledger exists: it returns the full KRW 10,000,000,000 cap for every
-    company, ignoring existing exposure. The finance issue replaces the body of this function
-    (same name, same signature); callers need no change.
-    """
-    return EXPOSURE_CAP_KRW
+    return company_exposure_headroom_krw(company)
 
 
 def call_rules(call: Call) -> tuple[Rule, ...]:

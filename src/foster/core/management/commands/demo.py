@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 
 from foster.core.demo import DEMO_COMPANIES, DEMO_PASSWORD, DEMO_USERS, demo_seed
 from foster.core.progress import cli_progress
+from foster.finance.tasks import ledger_reconcile_schedule
 from foster.registry.models import Company
 from foster.reviews.tasks import review_reminders_schedule
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data ready ({created} companies created, {Company.objects.count()} in total).")
         if review_reminders_schedule():  # daily from now on: each run queues the next
             self.stdout.write("Daily review reminders scheduled.")
+        if ledger_reconcile_schedule():  # the finance ledger's daily reconciliation, likewise
+            self.stdout.write("Daily ledger reconciliation scheduled.")
         self._print_logins()
         if options["no_serve"]:
             return

@@ -1,0 +1,64 @@
+"""Forms of the finance pages. An official never types entries: each form names one operation
+(approve, disburse, repay, ...) and an amount, and the service builds the balanced transfer, so
+no form can produce an unbalanced one. Each form carries an idempotency key made when the page
+was shown, so a double submit posts once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from foster.finance.choices import FundingSource, Instrument
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class AgreementApproveForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    business_registration_number = forms.CharField(label=_("Business registration number"), max_length=20)
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices)
+    amount_krw = forms.IntegerField(label=_("Amount (KRW)"), min_value=1)
+    interest_rate_basis_points = forms.IntegerField(
+        label=_("Interest rate (basis points a year)"), min_value=0, max_value=5_000, initial=0, required=False
+    )
+    private_matched_krw = forms.IntegerField(
+        label=_("Private investment matched (KRW)"), min_value=0, initial=0, required=False
+    )
+
+
+class AgreementOperationForm(forms.Form):
+    OPERATIONS = [
+        ("disburse", _("Disburse / issue / pay instalment")),
+        ("repay", _("Record a loan repayment")),
+        ("cancel", _("Cancel what is not yet paid out")),
+        ("release", _("Release guarantee")),
+        ("claim", _("Pay a guarantee claim")),
+        ("settle", _("Settle unspent grant money")),
+    ]
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    operation = forms.ChoiceField(label=_("Operation"), choices=OPERATIONS)
+    amount_krw = forms.IntegerField(label=_("Amount or principal (KRW)"), min_value=0, required=False)
+    interest_krw = forms.IntegerField(label=_("Interest (KRW)"), min_value=0, required=False)
+
+
+class ProgramMoneyForm(forms.Form):
+    OPERATIONS = [
+        ("budget_fund", _("Fund the program's budget")),
+        ("fund_commit", _("Record a fund commitment")),
+        ("capital_call", _("Call committed fund capital")),
+    ]
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    operation = forms.ChoiceField(label=_("Operation"), choices=OPERATIONS)
+    source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices[1:])
+    amount_krw = forms.IntegerField(label=_("Amount (KRW)"), min_value=1)
+
+
+class ExposureImportForm(forms.Form):
+    source = forms.SlugField(label=_("Reporting agency code"), max_length=40)
+    as_of = forms.DateField(label=_("As of"), initial=dt.date.today)
+    file = forms.FileField(label=_("CSV or Excel file"))

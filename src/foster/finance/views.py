@@ -1,0 +1,296 @@
+"""Finance pages: a company's agreements, schedule, postings and exposure; a program's ledger and
+the approval form; an agreement with its operations; a transfer's entries; the policy monitors;
+the import of other agencies' exposures. Every read starts from a scoping selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from foster.core.forms import service_errors_to_form
+from foster.finance.forms import (
+    AgreementApproveForm,
+    AgreementOperationForm,
+    ExposureImportForm,
+    ProgramMoneyForm,
+    new_key,
+)
+from foster.finance.importing import exposure_import
+from foster.finance.ledger import IdempotencyConflict, Outcome
+from foster.finance.models import Agreement
+from foster.finance.selectors import (
+    agreement_queryset_for,
+    ai_fund_monitor,
+    company_accounts,
+    company_exposure_headroom_krw,
+    company_exposure_krw,
+    exposure_league,
+    finance_company_queryset_for,
+    finance_program_queryset_for,
+    liquidity_share_monitor,
+    program_accounts,
+    rnd_share_monitor,
+    transfer_queryset_for,
+)
+from foster.finance.services import (
+    agreement_approve,
+    agreement_cancel,
+    agreement_disburse,
+    agreement_remaining_krw,
+    budget_fund,
+    fund_capital_call,
+    fund_commit,
+    grant_settle,
+    guarantee_claim,
+    guarantee_release,
+    loan_repay,
+)
+from foster.registry.models import Company
+from foster.registry.validation import clean_business_registration_number
+
+TRANSFERS_SHOWN = 200
+
+
+@login_required
+@require_GET
+def company_finance(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_object_or_404(finance_company_queryset_for(request.user), pk=pk)
+    if not request.user.has_perm("finance.view_company_finance", company):
+        raise PermissionDenied
+    agreements = agreement_queryset_for(request.user).filter(company=company).prefetch_related("schedule")
+    context = {
+        "company": company,
+        "exposure_krw": company_exposure_krw(company),
+        "headroom_krw": company_exposure_headroom_krw(company),
+        "agreements": agreements,
+        "accounts": company_accounts(company),
+        "transfers": transfer_queryset_for(request.user).filter(company=company)[:TRANSFERS_SHOWN],
+    }
+    return render(request, "finance/company_finance.html", context)
+
+
+@login_required
+@require_GET
+def program_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(finance_program_queryset_for(request.user), pk=pk)
+    context = {
+        "program": program,
+        "accounts": program_accounts(program),
+        "agreements": agreement_queryset_for(request.user).filter(program=program)[:TRANSFERS_SHOWN],
+        "transfers": transfer_queryset_for(request.user).filter(program=program)[:TRANSFERS_SHOWN],
+        "can_manage": request.user.has_perm("finance.manage_program_money", program),
+        "money_form": ProgramMoneyForm(initial={"idempotency_key": new_key()}),
+    }
+    return render(request, "finance/program_ledger.html", context)
+
+
+@login_required
+@require_POST
+def program_money(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fund a program's budget, or record a fund commitment or capital call by source."""
+    program = get_object_or_404(finance_program_queryset_for(request.user), pk=pk)
+    if not request.user.has_perm("finance.manage_program_money", program):
+        raise PermissionDenied
+    form = ProgramMoneyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services = {"budget_fund": budget_fund, "fund_commit": fund_commit, "capital_call": fund_capital_call}
+        try:
+            outcome = services[data["operation"]](
+                user=request.user,
+                key=data["idempotency_key"],
+                program=program,
+                amount_krw=data["amount_krw"],
+                source=data["source"],
+            )
+        except IdempotencyConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            _outcome_message(request, outcome)
+            return redirect("finance:program-ledger", pk=program.pk)
+    context = {
+        "program": program,
+        "accounts": program_accounts(program),
+        "agreements": agreement_queryset_for(request.user).filter(program=program)[:TRANSFERS_SHOWN],
+        "transfers": transfer_queryset_for(request.user).filter(program=program)[:TRANSFERS_SHOWN],
+        "can_manage": True,
+        "money_form": form,
+    }
+    return render(request, "finance/program_ledger.html", context)
+
+
+def _outcome_message(request: HttpRequest, outcome: Outcome) -> None:
+    if outcome.is_new:
+        messages.success(request, _("Recorded."))
+    else:
+        messages.info(request, _("This was already recorded; nothing was posted twice."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(finance_program_queryset_for(request.user), pk=pk)
+    if not request.user.has_perm("finance.manage_program_money", program):
+        raise PermissionDenied
+    form = AgreementApproveForm(request.POST or None, initial={"idempotency_key": new_key()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            number = clean_business_registration_number(data["business_registration_number"])
+            company = Company.objects.filter(business_registration_number=number).first()
+            if company is None:
+                raise ValidationError(
+                    {"business_registration_number": [_("No company with this registration number is registered.")]}
+                )
+            outcome = agreement_approve(
+                user=request.user,
+                key=data["idempotency_key"],
+                program=program,
+                company=company,
+                instrument=data["instrument"],
+                amount_krw=data["amount_krw"],
+                interest_rate_basis_points=data["interest_rate_basis_points"] or 0,
+                private_matched_krw=data["private_matched_krw"] or 0,
+            )
+        except IdempotencyConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            _outcome_message(request, outcome)
+            assert outcome.transfer.agreement_id is not None
+            return redirect("finance:agreement-detail", pk=outcome.transfer.agreement_id)
+    return render(request, "finance/agreement_approve.html", {"form": form, "program": program})
+
+
+@login_required
+@require_GET
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(agreement_queryset_for(request.user), pk=pk)
+    can_manage = request.user.has_perm("finance.manage_program_money", agreement.program)
+    context = {
+        "agreement": agreement,
+        "schedule": agreement.schedule.all(),
+        "transfers": transfer_queryset_for(request.user).filter(agreement=agreement),
+        "remaining_krw": agreement_remaining_krw(agreement),
+        "can_manage": can_manage,
+        "form": AgreementOperationForm(initial={"idempotency_key": new_key()}) if can_manage else None,
+    }
+    return render(request, "finance/agreement_detail.html", context)
+
+
+def _operate(user: Any, agreement: Agreement, data: dict[str, Any]) -> Outcome:
+    key, amount, interest = data["idempotency_key"], data.get("amount_krw") or 0, data.get("interest_krw") or 0
+    operation = data["operation"]
+    if operation == "disburse":
+        return agreement_disburse(user=user, key=key, agreement=agreement, amount_krw=amount)
+    if operation == "repay":
+        return loan_repay(user=user, key=key, agreement=agreement, principal_krw=amount, interest_krw=interest)
+    if operation == "cancel":
+        return agreement_cancel(user=user, key=key, agreement=agreement)
+    if operation == "release":
+        return guarantee_release(user=user, key=key, agreement=agreement, amount_krw=amount)
+    if operation == "claim":
+        return guarantee_claim(user=user, key=key, agreement=agreement, amount_krw=amount)
+    if operation == "settle":
+        return grant_settle(user=user, key=key, agreement=agreement, unspent_krw=amount)
+    raise ValidationError({"operation": [_("Choose an operation.")]})
+
+
+@login_required
+@require_POST
+def agreement_operate(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(agreement_queryset_for(request.user), pk=pk)
+    if not request.user.has_perm("finance.manage_program_money", agreement.program):
+        raise PermissionDenied
+    form = AgreementOperationForm(request.POST)
+    if form.is_valid():
+        try:
+            outcome = _operate(request.user, agreement, form.cleaned_data)
+        except IdempotencyConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            _outcome_message(request, outcome)
+            return redirect("finance:agreement-detail", pk=agreement.pk)
+    context = {
+        "agreement": agreement,
+        "schedule": agreement.schedule.all(),
+        "transfers": transfer_queryset_for(request.user).filter(agreement=agreement),
+        "remaining_krw": agreement_remaining_krw(agreement),
+        "can_manage": True,
+        "form": form,
+    }
+    return render(request, "finance/agreement_detail.html", context)
+
+
+@login_required
+@require_GET
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = get_object_or_404(transfer_queryset_for(request.user), pk=pk)
+    entries = transfer.entries.select_related("account").order_by("phase", "id")
+    return render(request, "finance/transfer_detail.html", {"transfer": transfer, "entries": entries})
+
+
+@login_required
+@require_GET
+def monitors(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("finance.view_monitors"):
+        raise PermissionDenied
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise Http404
+    context = {
+        "year": year,
+        "liquidity": liquidity_share_monitor(year=year),
+        "rnd": rnd_share_monitor(year=year),
+        "fund": ai_fund_monitor(),
+        "league": exposure_league(),
+        "programs": finance_program_queryset_for(request.user).order_by("agency__code", "code")[:200],
+        "can_import": request.user.has_perm("finance.import_exposures"),
+    }
+    return render(request, "finance/monitors.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exposure_import_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("finance.import_exposures"):
+        raise PermissionDenied
+    form = ExposureImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = exposure_import(
+                user=request.user,
+                file=upload,
+                filename=upload.name,
+                source=form.cleaned_data["source"],
+                as_of=form.cleaned_data["as_of"],
+            )
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            if result.is_valid:
+                messages.success(
+                    request,
+                    _("Imported %(rows)s rows: %(changed)s companies changed.")
+                    % {"rows": result.rows, "changed": result.changed},
+                )
+                return redirect("finance:exposure-import")
+    return render(request, "finance/exposure_import.html", {"form": form, "result": result})

@@ -1,0 +1,141 @@
+"""The finance pages and API over HTTP: idempotent writes (201, 200, 409), scoping, forms."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from foster.accounts.models import User
+from foster.finance.choices import Instrument, TransferKind
+from foster.finance.models import Agreement, Transfer
+from foster.finance.services import agreement_approve
+from foster.programs.models import Program
+from foster.registry.models import Company
+from tests.factories import AgencyFactory, CompanyMembershipFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def api_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_api_approval_is_idempotent(official: User, loan_program: Program, borrower: Company) -> None:
+    client = api_client(official)
+    body = {"program": loan_program.pk, "company": borrower.pk, "instrument": "loan", "amount_krw": 2_000_000_000}
+    url = reverse("api:finance-agreement-list")
+
+    first = client.post(url, body, content_type="application/json", headers={"idempotency-key": "api-1"})
+    again = client.post(url, body, content_type="application/json", headers={"idempotency-key": "api-1"})
+    other = client.post(
+        url,
+        {**body, "amount_krw": 3_000_000_000},
+        content_type="application/json",
+        headers={"idempotency-key": "api-1"},
+    )
+    missing = client.post(url, body, content_type="application/json")
+
+    assert (first.status_code, again.status_code, other.status_code, missing.status_code) == (201, 200, 409, 400)
+    assert first.json()["id"] == again.json()["id"]
+    assert sum(entry["amount_krw"] for entry in first.json()["entries"]) == 0
+    assert Transfer.objects.filter(kind=TransferKind.RESERVE).count() == 1
+
+
+def test_api_refuses_past_the_cap_with_the_reason(official: User, loan_program: Program, borrower: Company) -> None:
+    client = api_client(official)
+    body = {"program": loan_program.pk, "company": borrower.pk, "instrument": "loan", "amount_krw": 10_000_000_001}
+    response = client.post(
+        reverse("api:finance-agreement-list"), body, content_type="application/json", headers={"idempotency-key": "x"}
+    )
+    assert response.status_code == 400 and "10,000,000,000" in str(response.json())
+    assert Agreement.objects.count() == 0
+
+
+def test_api_operations_disburse(official: User, loan_program: Program, borrower: Company) -> None:
+    agreement = agreement_approve(
+        user=official, key="op", program=loan_program, company=borrower, instrument=Instrument.LOAN, amount_krw=10**9
+    ).transfer.agreement
+    assert agreement is not None
+    url = reverse("api:finance-agreement-operations", args=[agreement.pk])
+    client = api_client(official)
+    body = {"operation": "disburse", "amount_krw": 10**9}
+    assert client.post(url, body, content_type="application/json", headers={"idempotency-key": "d"}).status_code == 201
+    over = client.post(url, body, content_type="application/json", headers={"idempotency-key": "d2"})
+    assert over.status_code == 400
+
+
+def test_a_company_member_sees_only_their_own_agreements(official: User, loan_program: Program) -> None:
+    membership = CompanyMembershipFactory()
+    mine = agreement_approve(
+        user=official,
+        key="mine",
+        program=loan_program,
+        company=membership.company,
+        instrument=Instrument.LOAN,
+        amount_krw=10**9,
+    ).transfer.agreement
+    agreement_approve(
+        user=official,
+        key="theirs",
+        program=loan_program,
+        company=Company.objects.create(
+            business_registration_number="1168200276",
+            name_ko="(주)남",
+            ksic_section="C",
+            ksic_division="26",
+            region="seoul",
+            size_class="small",
+            founded_on="2020-01-01",
+        ),
+        instrument=Instrument.LOAN,
+        amount_krw=10**9,
+    )
+    client = api_client(membership.user)
+    listed = client.get(reverse("api:finance-agreement-list")).json()
+    assert [item["id"] for item in listed["results"]] == [mine.pk]  # type: ignore[union-attr]
+    page = client.get(reverse("finance:company-finance", args=[membership.company.pk]))
+    assert page.status_code == 200 and list(page.context["agreements"]) == [mine]
+
+
+def test_the_approval_form_posts_once_on_double_submit(
+    official: User, loan_program: Program, borrower: Company
+) -> None:
+    client = api_client(official)
+    url = reverse("finance:agreement-approve", args=[loan_program.pk])
+    key = client.get(url).context["form"].initial["idempotency_key"]
+    body = {
+        "idempotency_key": key,
+        "business_registration_number": borrower.business_registration_number,
+        "instrument": "guarantee",
+        "amount_krw": 500_000_000,
+        "interest_rate_basis_points": 0,
+        "private_matched_krw": 0,
+    }
+    first, second = client.post(url, body), client.post(url, body)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert Agreement.objects.count() == 1
+
+
+def test_monitors_link_to_transfers(official: User, loan_program: Program, borrower: Company) -> None:
+    agreement_approve(
+        user=official, key="m", program=loan_program, company=borrower, instrument=Instrument.LOAN, amount_krw=10**9
+    )
+    other = ProgramFactory(agency=AgencyFactory(code="kosme"), policy_tags=["data"])
+    assert other.pk
+    response = api_client(official).get(reverse("finance:monitors"))
+    liquidity = response.context["liquidity"]
+    assert (liquidity.numerator_krw, liquidity.denominator_krw, liquidity.share_percent) == (10**9, 10**9, 100.0)
+    assert reverse("finance:transfer-detail", args=[liquidity.transfer_ids[0]]) in response.content.decode()
+
+
+def test_the_budget_form_funds_once(official: User, loan_program: Program) -> None:
+    client = api_client(official)
+    body = {"idempotency_key": "fund-twice", "operation": "budget_fund", "source": "private", "amount_krw": 10**9}
+    url = reverse("finance:program-money", args=[loan_program.pk])
+    assert client.post(url, body).status_code == client.post(url, body).status_code == 302
+    assert Transfer.objects.filter(kind=TransferKind.BUDGET_FUND, program=loan_program).count() == 2  # fixture + one
+    call = client.post(url, {**body, "idempotency_key": "call", "operation": "capital_call"})
+    assert call.status_code == 200 and call.context["money_form"].non_field_errors()
