@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -24,8 +26,7 @@ from foster.finance.selectors import (
     finance_program_queryset_for,
     transfer_queryset_for,
 )
-from foster.finance.services import agreement_approve, agreement_remaining_krw
-from foster.finance.views import _operate
+from foster.finance.services import agreement_approve, agreement_operation_apply, agreement_remaining_krw
 
 
 class IdempotencyKeyConflict(APIException):
@@ -96,6 +97,7 @@ class TransferSerializer(serializers.ModelSerializer[Transfer]):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """An object of the caller's scope; any other id gets the answer of an id that does not exist."""
 
@@ -128,7 +130,7 @@ class OperationSerializer(serializers.Serializer):
 def _key(request: Request, data: dict[str, Any]) -> str:
     key = request.headers.get("Idempotency-Key") or data.get("idempotency_key") or ""
     if not key:
-        raise serializers.ValidationError({"idempotency_key": ["Send an Idempotency-Key header."]})
+        raise serializers.ValidationError({"idempotency_key": [_("Send an Idempotency-Key header.")]})
     return str(key)
 
 
@@ -180,7 +182,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = {**serializer.validated_data, "idempotency_key": _key(request, serializer.validated_data)}
         try:
             with service_errors_as_api_errors():
-                outcome = _operate(request.user, agreement, data)
+                outcome = agreement_operation_apply(user=request.user, agreement=agreement, data=data)
         except IdempotencyConflict as conflict:
             raise IdempotencyKeyConflict(str(conflict)) from None
         return _answer(outcome)

@@ -22,19 +22,20 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from foster.core.csv_files import RowError, header_key
+from foster.core.csv_files import (
+    RowError,
+    TableRefused,
+    cell_text,
+    header_key,
+    is_xlsx,
+    parse_whole_number,
+    rows_from_csv,
+    rows_from_xlsx,
+)
 from foster.core.services import audit_event_record
 from foster.finance.ledger import TransferRefused, content_hash
 from foster.finance.models import ExposureImport, IdempotencyKey
 from foster.finance.services import external_exposure_key, external_exposure_request, external_exposure_set
-from foster.registry.importing import (
-    ImportRefused,
-    _cell_text,
-    _is_xlsx,
-    _parse_whole_number,
-    _rows_from_csv,
-    _rows_from_xlsx,
-)
 from foster.registry.models import Company
 from foster.registry.validation import clean_business_registration_number
 
@@ -69,12 +70,12 @@ class ExposureImportResult:
 def _records(handle: IO[bytes]) -> Any:
     head = handle.read(8)
     handle.seek(0)
-    if _is_xlsx(head):
-        records, _total, close = _rows_from_xlsx(handle)
+    if is_xlsx(head):
+        records, _total, close = rows_from_xlsx(handle)
         rows = [list(cells) for cells in records]
         close()
         return rows
-    records, _total = _rows_from_csv(handle.read())
+    records, _total = rows_from_csv(handle.read())
     return list(records)
 
 
@@ -95,7 +96,7 @@ def exposure_import(*, user: Any, file: IO[bytes], filename: str, source: str, a
         return result
     try:
         records = _records(io.BytesIO(data))
-    except ImportRefused as refusal:
+    except TableRefused as refusal:
         result.errors.append(RowError(None, "", "", str(refusal)))
         return result
 
@@ -103,7 +104,7 @@ def exposure_import(*, user: Any, file: IO[bytes], filename: str, source: str, a
     parsed: list[tuple[int, str, int]] = []
     seen: dict[str, int] = {}
     for number, cells in enumerate(records, start=1):
-        texts = [_cell_text(cell) for cell in cells]
+        texts = [cell_text(cell) for cell in cells]
         if not any(texts):
             continue
         if not columns:
@@ -136,7 +137,7 @@ def exposure_import(*, user: Any, file: IO[bytes], filename: str, source: str, a
             result.errors.append(RowError(number, "business_registration_number", number_text, error.messages[0]))
             continue
         try:
-            amount = _parse_whole_number(amount_cell, amount_text)
+            amount = parse_whole_number(amount_cell, amount_text)
             if amount < 0:
                 raise ValidationError(_("Exposure cannot be negative."))
         except ValidationError as error:

@@ -571,3 +571,23 @@ def external_exposure_key(*, company: Company, source: str, as_of: dt.date) -> s
 
 def external_exposure_request(*, company: Company, source: str, as_of: dt.date, amount_krw: int) -> dict[str, Any]:
     return {"op": "external", "company": company.pk, "source": source, "as_of": as_of.isoformat(), "amount": amount_krw}
+
+
+def agreement_operation_apply(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> Outcome:
+    """Apply one named operation to ``agreement`` (the form's and the API's single entry point):
+    ``data`` has ``operation``, ``idempotency_key``, ``amount_krw`` and, for repayments, ``interest_krw``."""
+    key, amount, interest = data["idempotency_key"], data.get("amount_krw") or 0, data.get("interest_krw") or 0
+    operation = data["operation"]
+    if operation == "disburse":
+        return agreement_disburse(user=user, key=key, agreement=agreement, amount_krw=amount)
+    if operation == "repay":
+        return loan_repay(user=user, key=key, agreement=agreement, principal_krw=amount, interest_krw=interest)
+    if operation == "cancel":
+        return agreement_cancel(user=user, key=key, agreement=agreement)
+    if operation == "release":
+        return guarantee_release(user=user, key=key, agreement=agreement, amount_krw=amount)
+    if operation == "claim":
+        return guarantee_claim(user=user, key=key, agreement=agreement, amount_krw=amount)
+    if operation == "settle":
+        return grant_settle(user=user, key=key, agreement=agreement, unspent_krw=amount)
+    raise ValidationError({"operation": [_("Choose an operation.")]})

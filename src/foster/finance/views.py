@@ -4,8 +4,6 @@ the import of other agencies' exposures. Every read starts from a scoping select
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +23,6 @@ from foster.finance.forms import (
 )
 from foster.finance.importing import exposure_import
 from foster.finance.ledger import IdempotencyConflict, Outcome
-from foster.finance.models import Agreement
 from foster.finance.selectors import (
     agreement_queryset_for,
     ai_fund_monitor,
@@ -42,16 +39,11 @@ from foster.finance.selectors import (
 )
 from foster.finance.services import (
     agreement_approve,
-    agreement_cancel,
-    agreement_disburse,
+    agreement_operation_apply,
     agreement_remaining_krw,
     budget_fund,
     fund_capital_call,
     fund_commit,
-    grant_settle,
-    guarantee_claim,
-    guarantee_release,
-    loan_repay,
 )
 from foster.registry.models import Company
 from foster.registry.validation import clean_business_registration_number
@@ -189,24 +181,6 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "finance/agreement_detail.html", context)
 
 
-def _operate(user: Any, agreement: Agreement, data: dict[str, Any]) -> Outcome:
-    key, amount, interest = data["idempotency_key"], data.get("amount_krw") or 0, data.get("interest_krw") or 0
-    operation = data["operation"]
-    if operation == "disburse":
-        return agreement_disburse(user=user, key=key, agreement=agreement, amount_krw=amount)
-    if operation == "repay":
-        return loan_repay(user=user, key=key, agreement=agreement, principal_krw=amount, interest_krw=interest)
-    if operation == "cancel":
-        return agreement_cancel(user=user, key=key, agreement=agreement)
-    if operation == "release":
-        return guarantee_release(user=user, key=key, agreement=agreement, amount_krw=amount)
-    if operation == "claim":
-        return guarantee_claim(user=user, key=key, agreement=agreement, amount_krw=amount)
-    if operation == "settle":
-        return grant_settle(user=user, key=key, agreement=agreement, unspent_krw=amount)
-    raise ValidationError({"operation": [_("Choose an operation.")]})
-
-
 @login_required
 @require_POST
 def agreement_operate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -216,7 +190,7 @@ def agreement_operate(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementOperationForm(request.POST)
     if form.is_valid():
         try:
-            outcome = _operate(request.user, agreement, form.cleaned_data)
+            outcome = agreement_operation_apply(user=request.user, agreement=agreement, data=form.cleaned_data)
         except IdempotencyConflict as conflict:
             form.add_error(None, str(conflict))
         except ValidationError as error:

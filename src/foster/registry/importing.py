@@ -28,10 +28,8 @@ import datetime as dt
 import hashlib
 import os
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -43,7 +41,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from foster.core.csv_files import CsvDecodeError, RowError, csv_records, decode_csv, header_key
+from foster.core.csv_files import (
+    RowError,
+    TableRefused,
+    cell_text,
+    header_key,
+    is_xlsx,
+    parse_whole_number,
+    rows_from_csv,
+    rows_from_xlsx,
+)
 from foster.core.jobs import job_enqueue
 from foster.core.models import Job
 from foster.core.services import audit_event_record, job_create, jsonable
@@ -132,8 +139,7 @@ ImportProgress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: ``stage`` is one of STAGES, ``done`` and ``total`` count rows."""
 
 
-class ImportRefused(Exception):
-    """The import cannot go ahead; the message says why in words the user can act on."""
+ImportRefused = TableRefused  # the import cannot go ahead; the message says what to do
 
 
 @dataclass(frozen=True)
@@ -244,52 +250,6 @@ def _header_lookup() -> dict[str, str]:
     return lookup
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    return str(value).strip()
-
-
-def _rows_from_csv(data: bytes) -> tuple[Iterator[Sequence[Any]], int]:
-    try:
-        text = decode_csv(data)
-    except CsvDecodeError:
-        raise ImportRefused(
-            _(
-                "The file is neither UTF-8 nor CP949/EUC-KR text. In Excel, use Save As and "
-                "choose “CSV UTF-8 (comma delimited)” or “Excel Workbook (.xlsx)”."
-            )
-        ) from None
-    total = sum(1 for _record in csv_records(text))
-    return csv_records(text), total
-
-
-def _rows_from_xlsx(handle: IO[bytes]) -> tuple[Iterator[Sequence[Any]], int, Callable[[], None]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportRefused(
-            _("The file could not be read as an Excel workbook. Open it in Excel and save it again as .xlsx or CSV.")
-        ) from None
-    if not workbook.worksheets:
-        workbook.close()
-        raise ImportRefused(_("The workbook has no sheet. Put the companies on the first sheet."))
-    sheet = workbook.worksheets[0]
-    total = int(sheet.max_row or 0)
-    return sheet.iter_rows(values_only=True), total, workbook.close
-
-
-def _is_xlsx(head: bytes) -> bool:
-    return head.startswith(b"PK\x03\x04")
-
-
 def read_company_file(
     handle: IO[bytes],
     *,
@@ -311,10 +271,10 @@ def read_company_file(
         )
     close: Callable[[], None] = lambda: None  # noqa: E731
     try:
-        if _is_xlsx(head):
-            records, total, close = _rows_from_xlsx(handle)
+        if is_xlsx(head):
+            records, total, close = rows_from_xlsx(handle)
         else:
-            records, total = _rows_from_csv(handle.read())
+            records, total = rows_from_csv(handle.read())
         return _table_from_records(records, total=total, max_rows=max_rows, progress=progress)
     except csv.Error as error:
         raise ImportRefused(
@@ -335,7 +295,7 @@ def _table_from_records(
     columns: list[tuple[int, str]] = []
     for number, cells in enumerate(records, start=1):
         if not header_number:
-            if not any(_cell_text(cell) for cell in cells):
+            if not any(cell_text(cell) for cell in cells):
                 continue
             header_number = number
             columns = _read_header(cells, number, table)
@@ -347,7 +307,7 @@ def _table_from_records(
         unreadable: set[str] = set()
         for index, field_name in columns:
             cell = cells[index] if index < len(cells) else None
-            text = _cell_text(cell)
+            text = cell_text(cell)
             if not text:
                 continue
             raw[field_name] = text
@@ -388,7 +348,7 @@ def _read_header(cells: Sequence[Any], number: int, table: _Table) -> list[tuple
     columns: list[tuple[int, str]] = []
     is_korean = False
     for index, cell in enumerate(cells):
-        text = _cell_text(cell).replace("\ufeff", "")
+        text = cell_text(cell).replace("\ufeff", "")
         if not text:
             continue
         field_name = lookup.get(header_key(text))
@@ -544,26 +504,6 @@ def _parse_date(cell: Any, text: str) -> dt.date:
         ) from None
 
 
-def _parse_whole_number(cell: Any, text: str) -> int:
-    if isinstance(cell, bool):
-        raise ValidationError(_("Write a whole number here, not TRUE or FALSE."))
-    if isinstance(cell, int):
-        return cell
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
-    cleaned = text.replace(",", "").replace(" ", "").removeprefix("₩")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or number != number.to_integral_value():
-        raise ValidationError(
-            _("“%(value)s” is not a whole number. Write digits only, for example 1500000 or 1,500,000.")
-            % {"value": text}
-        )
-    return int(number)
-
-
 PARSERS: dict[str, Callable[[Any, str], Any]] = {
     "business_registration_number": _parse_registration_number,
     "name_ko": _parse_text,
@@ -572,8 +512,8 @@ PARSERS: dict[str, Callable[[Any, str], Any]] = {
     "region": _parse_region,
     "size_class": _parse_size_class,
     "founded_on": _parse_date,
-    "employees": _parse_whole_number,
-    "revenue_krw": _parse_whole_number,
+    "employees": parse_whole_number,
+    "revenue_krw": parse_whole_number,
     "ai_adoption": _parse_ai_adoption,
 }
 
