@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "foster.applications",
     "foster.reviews",
     "foster.finance",
+    "foster.innovation",
     "foster.portal",
 ]
 
