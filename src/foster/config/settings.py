@@ -66,8 +66,9 @@ INSTALLED_APPS = [
     "foster.applications",
     "foster.reviews",
     "foster.finance",
-    "foster.innovation",
     "foster.portal",
+    "foster.selection",
+    "foster.innovation",
 ]
 
 MIDDLEWARE = [
