@@ -4,6 +4,9 @@ the import of other agencies' exposures. Every read starts from a scoping select
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -95,20 +98,18 @@ def program_money(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         services = {"budget_fund": budget_fund, "fund_commit": fund_commit, "capital_call": fund_capital_call}
-        try:
-            outcome = services[data["operation"]](
+        outcome = _posted(
+            request,
+            form,
+            lambda: services[data["operation"]](
                 user=request.user,
                 key=data["idempotency_key"],
                 program=program,
                 amount_krw=data["amount_krw"],
                 source=data["source"],
-            )
-        except IdempotencyConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            _outcome_message(request, outcome)
+            ),
+        )
+        if outcome:
             return redirect("finance:program-ledger", pk=program.pk)
     context = {
         "program": program,
@@ -121,11 +122,22 @@ def program_money(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "finance/program_ledger.html", context)
 
 
-def _outcome_message(request: HttpRequest, outcome: Outcome) -> None:
+def _posted(request: HttpRequest, form: forms.Form, post: Callable[[], Outcome]) -> Outcome | None:
+    """Run the service call ``post`` for a valid ``form``: its outcome with a message saying whether
+    it was recorded now or before (a retry), or None with the refusal on the form."""
+    try:
+        outcome = post()
+    except IdempotencyConflict as conflict:
+        form.add_error(None, str(conflict))
+        return None
+    except ValidationError as error:
+        service_errors_to_form(form, error)
+        return None
     if outcome.is_new:
         messages.success(request, _("Recorded."))
     else:
         messages.info(request, _("This was already recorded; nothing was posted twice."))
+    return outcome
 
 
 @login_required
@@ -137,14 +149,15 @@ def agreement_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementApproveForm(request.POST or None, initial={"idempotency_key": new_key()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def approve() -> Outcome:
             number = clean_business_registration_number(data["business_registration_number"])
             company = Company.objects.filter(business_registration_number=number).first()
             if company is None:
                 raise ValidationError(
                     {"business_registration_number": [_("No company with this registration number is registered.")]}
                 )
-            outcome = agreement_approve(
+            return agreement_approve(
                 user=request.user,
                 key=data["idempotency_key"],
                 program=program,
@@ -154,13 +167,9 @@ def agreement_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 interest_rate_basis_points=data["interest_rate_basis_points"] or 0,
                 private_matched_krw=data["private_matched_krw"] or 0,
             )
-        except IdempotencyConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            _outcome_message(request, outcome)
-            assert outcome.transfer.agreement_id is not None
+
+        outcome = _posted(request, form, approve)
+        if outcome and outcome.transfer.agreement_id is not None:
             return redirect("finance:agreement-detail", pk=outcome.transfer.agreement_id)
     return render(request, "finance/agreement_approve.html", {"form": form, "program": program})
 
@@ -189,14 +198,8 @@ def agreement_operate(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AgreementOperationForm(request.POST)
     if form.is_valid():
-        try:
-            outcome = agreement_operation_apply(user=request.user, agreement=agreement, data=form.cleaned_data)
-        except IdempotencyConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            _outcome_message(request, outcome)
+        data = form.cleaned_data
+        if _posted(request, form, lambda: agreement_operation_apply(user=request.user, agreement=agreement, data=data)):
             return redirect("finance:agreement-detail", pk=agreement.pk)
     context = {
         "agreement": agreement,
