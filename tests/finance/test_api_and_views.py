@@ -9,7 +9,8 @@ from django.urls import reverse
 from foster.accounts.models import User
 from foster.finance.choices import Instrument, TransferKind
 from foster.finance.models import Agreement, Transfer
-from foster.finance.services import agreement_approve
+from foster.finance.selectors import liquidity_share_monitor
+from foster.finance.services import agreement_approve, agreement_cancel, agreement_disburse, budget_fund
 from foster.programs.models import Program
 from foster.registry.models import Company
 from tests.factories import AgencyFactory, CompanyMembershipFactory, ProgramFactory
@@ -139,3 +140,48 @@ def test_the_budget_form_funds_once(official: User, loan_program: Program) -> No
     assert Transfer.objects.filter(kind=TransferKind.BUDGET_FUND, program=loan_program).count() == 2  # fixture + one
     call = client.post(url, {**body, "idempotency_key": "call", "operation": "capital_call"})
     assert call.status_code == 200 and call.context["money_form"].non_field_errors()
+
+
+def test_the_liquidity_monitor_falls_after_a_cancellation(
+    official: User, loan_program: Program, borrower: Company
+) -> None:
+    kept = agreement_approve(
+        user=official, key="kept", program=loan_program, company=borrower, instrument=Instrument.LOAN, amount_krw=10**9
+    ).transfer
+    cancelled = agreement_approve(
+        user=official,
+        key="gone",
+        program=loan_program,
+        company=borrower,
+        instrument=Instrument.LOAN,
+        amount_krw=3 * 10**9,
+    ).transfer
+    untagged = ProgramFactory(agency=loan_program.agency, program_type="loan", policy_tags=["data"])
+    budget_fund(user=official, key="fund-untagged", program=untagged, amount_krw=10**11)
+    agreement_approve(
+        user=official, key="plain", program=untagged, company=borrower, instrument=Instrument.LOAN, amount_krw=10**9
+    )
+    year = kept.created_at.year
+    before = liquidity_share_monitor(year=year)
+    assert (before.numerator_krw, before.denominator_krw) == (4 * 10**9, 5 * 10**9)
+
+    assert cancelled.agreement is not None
+    agreement_disburse(user=official, key="part", agreement=cancelled.agreement, amount_krw=10**9)
+    agreement_cancel(user=official, key="cancel", agreement=cancelled.agreement)  # 2 billion never paid out
+
+    after = liquidity_share_monitor(year=year)
+    assert (after.numerator_krw, after.denominator_krw, after.share_percent) == (2 * 10**9, 3 * 10**9, 66.7)
+    assert set(after.transfer_ids) == {kept.pk, cancelled.pk}
+    agreement = kept.agreement
+    assert agreement is not None
+    agreement_cancel(user=official, key="cancel-kept", agreement=agreement)
+    assert liquidity_share_monitor(year=year).transfer_ids == [cancelled.pk]
+
+
+def test_the_registry_company_page_links_to_the_finance_page(official: User) -> None:
+    membership = CompanyMembershipFactory()
+    link = reverse("finance:company-finance", args=[membership.company.pk])
+    for user in (membership.user, official):
+        page = api_client(user).get(reverse("registry:company-detail", args=[membership.company.pk]))
+        assert page.status_code == 200 and link in page.content.decode()
+        assert api_client(user).get(link).status_code == 200

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from foster.accounts.models import User
 from foster.finance.choices import AccountKind, AgreementStatus, EntryPhase, Instrument, TransferKind
@@ -36,6 +38,13 @@ from tests.factories import AgencyFactory, AgencyMembershipFactory, ProgramFacto
 pytestmark = pytest.mark.django_db
 
 BILLION = 1_000_000_000
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Services called directly speak English here (the messages asserted are the English ones)."""
+    with translation.override("en"):
+        yield
 
 
 def approve(user: User, program: Program, company: Company, amount: int, key: str, **extra: object) -> Agreement:
@@ -111,7 +120,7 @@ def test_the_cap_refuses_the_approval_that_would_pass_it(
     official: User, loan_program: Program, borrower: Company
 ) -> None:
     approve(official, loan_program, borrower, 9 * BILLION, "big")
-    with pytest.raises(TransferRefused, match="so 1,000,000,000"):
+    with pytest.raises(TransferRefused, match="it has KRW 9,000,000,000, so KRW 1,000,000,000 is left"):
         approve(official, loan_program, borrower, 2 * BILLION, "too-big")
     assert company_exposure_krw(borrower) == 9 * BILLION
     assert Agreement.objects.count() == 1 and Transfer.objects.filter(kind=TransferKind.RESERVE).count() == 1

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from foster.core.api import service_errors_as_api_errors
-from foster.finance.choices import Instrument
+from foster.finance.choices import FundingSource, Instrument, RepaymentMethod
 from foster.finance.ledger import IdempotencyConflict, Outcome
 from foster.finance.models import Agreement, Entry, ScheduleItem, Transfer
 from foster.finance.selectors import (
@@ -26,7 +26,14 @@ from foster.finance.selectors import (
     finance_program_queryset_for,
     transfer_queryset_for,
 )
-from foster.finance.services import agreement_approve, agreement_operation_apply, agreement_remaining_krw
+from foster.finance.services import (
+    PROGRAM_MONEY_SERVICES,
+    LoanScheduleTerms,
+    agreement_approve,
+    agreement_operation_apply,
+    agreement_remaining_krw,
+    transfer_reverse,
+)
 
 
 class IdempotencyKeyConflict(APIException):
@@ -55,6 +62,10 @@ class AgreementSerializer(serializers.ModelSerializer[Agreement]):
             "amount_krw",
             "interest_rate_basis_points",
             "private_matched_krw",
+            "repayment_method",
+            "term_months",
+            "grace_months",
+            "starts_on",
             "status",
             "reservation",
             "remaining_krw",
@@ -118,13 +129,31 @@ class ApproveSerializer(serializers.Serializer):
     amount_krw = serializers.IntegerField(min_value=1)
     interest_rate_basis_points = serializers.IntegerField(min_value=0, max_value=5_000, default=0)
     private_matched_krw = serializers.IntegerField(min_value=0, default=0)
+    repayment_method = serializers.ChoiceField(choices=RepaymentMethod.choices, required=False, allow_blank=True)
+    term_months = serializers.IntegerField(min_value=1, max_value=600, required=False)
+    grace_months = serializers.IntegerField(min_value=0, max_value=599, default=0)
+    starts_on = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("repayment_method"):
+            missing = {name: [_("Needed for a computed repayment schedule.")] for name in ("term_months", "starts_on")}
+            missing = {name: message for name, message in missing.items() if attrs.get(name) is None}
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
 
 
 class OperationSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=200, required=False)
     operation = serializers.ChoiceField(choices=["disburse", "repay", "cancel", "release", "claim", "settle"])
     amount_krw = serializers.IntegerField(min_value=0, default=0)
-    interest_krw = serializers.IntegerField(min_value=0, default=0)
+    interest_krw = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Omit for the interest accrued (actual/365).",
+    )
 
 
 def _key(request: Request, data: dict[str, Any]) -> str:
@@ -166,6 +195,14 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                     amount_krw=data["amount_krw"],
                     interest_rate_basis_points=data["interest_rate_basis_points"],
                     private_matched_krw=data["private_matched_krw"],
+                    loan_terms=LoanScheduleTerms(
+                        method=data["repayment_method"],
+                        term_months=data["term_months"],
+                        starts_on=data["starts_on"],
+                        grace_months=data["grace_months"],
+                    )
+                    if data.get("repayment_method")
+                    else None,
                 )
         except IdempotencyConflict as conflict:
             raise IdempotencyKeyConflict(str(conflict)) from None
@@ -188,10 +225,62 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return _answer(outcome)
 
 
-class TransferViewSet(viewsets.ReadOnlyModelViewSet):
-    """Transfers of the caller's scope, with their entries."""
+class ProgramMoneySerializer(serializers.Serializer):
+    idempotency_key = serializers.CharField(max_length=200, required=False)
+    program = ScopedPrimaryKeyField(finance_program_queryset_for)
+    operation = serializers.ChoiceField(choices=list(PROGRAM_MONEY_SERVICES))
+    source = serializers.ChoiceField(choices=[FundingSource.GOVERNMENT, FundingSource.PRIVATE])  # type: ignore[assignment]  # a field named "source"; the metaclass takes it out of the class
+    amount_krw = serializers.IntegerField(min_value=1)
+
+
+class ReverseSerializer(serializers.Serializer):
+    idempotency_key = serializers.CharField(max_length=200, required=False)
+    reason = serializers.CharField(max_length=300)
+
+
+class TransferViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Transfers of the caller's scope, with their entries. POST records a program's money
+    (``budget_fund``, ``fund_commit``, ``capital_call``, by source); ``<id>/reverse/`` reverses a
+    posted transfer with a reason. Both idempotent, as the approval."""
 
     serializer_class = TransferSerializer
 
     def get_queryset(self) -> Any:
         return transfer_queryset_for(self.request.user).prefetch_related("entries__account").order_by("-id")
+
+    @extend_schema(request=ProgramMoneySerializer, responses={201: TransferSerializer, 200: TransferSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ProgramMoneySerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        key = _key(request, data)
+        try:
+            with service_errors_as_api_errors():
+                outcome = PROGRAM_MONEY_SERVICES[data["operation"]](
+                    user=request.user,
+                    key=key,
+                    program=data["program"],
+                    amount_krw=data["amount_krw"],
+                    source=data["source"],
+                )
+        except IdempotencyConflict as conflict:
+            raise IdempotencyKeyConflict(str(conflict)) from None
+        return _answer(outcome)
+
+    @extend_schema(request=ReverseSerializer, responses={201: TransferSerializer, 200: TransferSerializer})
+    @action(detail=True, methods=["post"], url_path="reverse", url_name="reverse")
+    def reverse_transfer(self, request: Request, pk: str | None = None) -> Response:
+        transfer = self.get_object()
+        if transfer.program is None or not request.user.has_perm("finance.manage_program_money", transfer.program):
+            raise PermissionDenied(_("Only officials of the program's agency may correct its transfers."))
+        serializer = ReverseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key = _key(request, serializer.validated_data)
+        try:
+            with service_errors_as_api_errors():
+                outcome = transfer_reverse(
+                    user=request.user, key=key, transfer=transfer, reason=serializer.validated_data["reason"]
+                )
+        except IdempotencyConflict as conflict:
+            raise IdempotencyKeyConflict(str(conflict)) from None
+        return _answer(outcome)

@@ -72,3 +72,12 @@ class AgreementStatus(models.TextChoices):
 class ScheduleKind(models.TextChoices):
     DISBURSEMENT = "disbursement", _("Disbursement")
     REPAYMENT = "repayment", _("Repayment")
+
+
+class RepaymentMethod(models.TextChoices):
+    """How a loan's schedule is computed (``finance.schedules``); empty: a schedule typed by hand or none."""
+
+    NONE = "", _("—")
+    EQUAL_PRINCIPAL = "equal_principal", _("Equal principal")
+    ANNUITY = "annuity", _("Equal instalment (annuity)")
+    BULLET = "bullet", _("Bullet (principal at the end)")

@@ -11,7 +11,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from foster.finance.choices import FundingSource, Instrument
+from foster.finance.choices import FundingSource, Instrument, RepaymentMethod
 
 
 def new_key() -> str:
@@ -29,6 +29,25 @@ class AgreementApproveForm(forms.Form):
     private_matched_krw = forms.IntegerField(
         label=_("Private investment matched (KRW)"), min_value=0, initial=0, required=False
     )
+    repayment_method = forms.ChoiceField(
+        label=_("Repayment schedule (loans)"),
+        choices=RepaymentMethod.choices,
+        required=False,
+        help_text=_("Leave empty for no computed schedule."),
+    )
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=600, required=False)
+    grace_months = forms.IntegerField(
+        label=_("Grace period (months, interest only)"), min_value=0, max_value=599, initial=0, required=False
+    )
+    starts_on = forms.DateField(label=_("Loan starts on"), required=False)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("repayment_method"):
+            for name in ("term_months", "starts_on"):
+                if cleaned.get(name) in (None, ""):
+                    self.add_error(name, _("Needed for a computed repayment schedule."))
+        return cleaned
 
 
 class AgreementOperationForm(forms.Form):
@@ -43,7 +62,12 @@ class AgreementOperationForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
     operation = forms.ChoiceField(label=_("Operation"), choices=OPERATIONS)
     amount_krw = forms.IntegerField(label=_("Amount or principal (KRW)"), min_value=0, required=False)
-    interest_krw = forms.IntegerField(label=_("Interest (KRW)"), min_value=0, required=False)
+    interest_krw = forms.IntegerField(
+        label=_("Interest (KRW)"),
+        min_value=0,
+        required=False,
+        help_text=_("For a repayment, leave empty to charge the interest accrued to today (actual/365)."),
+    )
 
 
 class ProgramMoneyForm(forms.Form):
@@ -62,3 +86,12 @@ class ExposureImportForm(forms.Form):
     source = forms.SlugField(label=_("Reporting agency code"), max_length=40)
     as_of = forms.DateField(label=_("As of"), initial=dt.date.today)
     file = forms.FileField(label=_("CSV or Excel file"))
+
+
+class TransferReverseForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    reason = forms.CharField(
+        label=_("Why is this transfer reversed?"),
+        max_length=300,
+        help_text=_("Required; recorded on the reversing transfer and in the audit log."),
+    )

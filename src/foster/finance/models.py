@@ -19,11 +19,13 @@ from foster.finance.choices import (
     AgreementStatus,
     EntryPhase,
     Instrument,
+    RepaymentMethod,
     ScheduleKind,
     TransferKind,
 )
 from foster.programs.eligibility import EXPOSURE_CAP_KRW
 from foster.programs.models import Program
+from foster.registry.choices import ImportStatus
 from foster.registry.models import Company
 
 DEFAULT_EXPOSURE_CAP_KRW = EXPOSURE_CAP_KRW
@@ -83,7 +85,9 @@ class Agreement(models.Model):
     """A loan, guarantee, grant or R&D agreement between a program and a company.
 
     Approving it reserves ``amount_krw`` (a pending transfer, ``reservation``); disbursements and
-    issuance post from the reservation; cancellation voids what is left.
+    issuance post from the reservation; cancellation voids what is left. A loan with a
+    ``repayment_method`` has its schedule computed (``finance.schedules``) from ``starts_on``,
+    ``term_months``, ``grace_months`` and the interest rate, and re-computed after an early repayment.
     """
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="finance_agreements")
@@ -93,6 +97,12 @@ class Agreement(models.Model):
     amount_krw = models.BigIntegerField(_("amount (KRW)"))
     interest_rate_basis_points = models.PositiveIntegerField(_("interest rate (basis points a year)"), default=0)
     private_matched_krw = models.BigIntegerField(_("private investment matched (KRW)"), default=0)
+    repayment_method = models.CharField(
+        _("repayment method"), max_length=20, choices=RepaymentMethod.choices, blank=True, default=""
+    )
+    term_months = models.PositiveSmallIntegerField(_("term (months)"), default=0)
+    grace_months = models.PositiveSmallIntegerField(_("grace period (months)"), default=0)
+    starts_on = models.DateField(_("loan starts on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=AgreementStatus.choices)
     reservation = models.OneToOneField(
         "Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="reserved_agreement"
@@ -216,17 +226,29 @@ class CompanyExposure(models.Model):
 
 
 class ExposureImport(models.Model):
-    """One file of other agencies' exposures, imported all or nothing."""
+    """One file of other agencies' exposures, imported all or nothing.
+
+    Uploaded on the page, the file is stored (``file``) and checked, then applied, by background
+    jobs (``job``, the latest; ``status`` as the registry's company import; ``plan`` holds the
+    counts and the bad rows). Imports made in one go (``finance.importing.exposure_import``) are
+    recorded applied, without the file.
+    """
 
     source = models.SlugField(_("reporting agency"), max_length=40)
     as_of = models.DateField(_("as of"))
     filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="finance/imports/%Y/%m/", blank=True)
+    language = models.CharField(_("language of the messages"), max_length=8, default="ko")
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.APPLIED)
+    plan = models.JSONField(_("plan"), default=dict, blank=True)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     rows = models.PositiveIntegerField(_("rows"), default=0)
     changed = models.PositiveIntegerField(_("companies changed"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("exposure import")

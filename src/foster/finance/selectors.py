@@ -19,6 +19,7 @@ from foster.finance.models import (
     Agreement,
     CompanyExposure,
     ExposureCapGroup,
+    ExposureImport,
     Transfer,
 )
 from foster.programs.choices import PolicyTag, ProgramType
@@ -119,6 +120,13 @@ def finance_program_queryset_for(user: Any) -> QuerySet[Program]:
     return Program.objects.none()
 
 
+def exposure_import_queryset_for(user: Any) -> QuerySet[ExposureImport]:
+    """The exposure imports ``user`` may see: their own uploads, while they may still import."""
+    if not _signed_in(user) or not user.has_perm("finance.import_exposures"):
+        return ExposureImport.objects.none()
+    return ExposureImport.objects.filter(created_by=user)
+
+
 def program_accounts(program: Program) -> QuerySet[Account]:
     return Account.objects.filter(program=program).order_by("kind", "source")
 
@@ -158,17 +166,29 @@ def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
     return start, start.replace(year=year + 1)
 
 
-def _share(transfers: QuerySet[Transfer], tags: frozenset[str], label: str, target: float) -> ShareMonitor:
-    rows = list(transfers.values_list("pk", "amount_krw", "program__policy_tags"))
-    total = sum(amount for _pk, amount, _tags in rows)
-    tagged = [(pk, amount) for pk, amount, program_tags in rows if tags & set(program_tags or [])]
+def _share(reservations: QuerySet[Transfer], tags: frozenset[str], label: str, target: float) -> ShareMonitor:
+    """The share of ``reservations`` (approvals) under programs tagged ``tags``, each approval
+    counted net of what was voided from it since (``VOID`` transfers settling it, whenever they
+    were made), so that a cancelled approval does not count."""
+    rows = list(reservations.values_list("pk", "amount_krw", "program__policy_tags"))
+    voided = dict(
+        Transfer.objects.filter(kind=TransferKind.VOID, pending_of__in=reservations.values("pk"))
+        .values("pending_of")
+        .annotate(total=Sum("amount_krw"))
+        .values_list("pending_of", "total")
+    )
+    net = [(pk, amount - int(voided.get(pk) or 0), program_tags) for pk, amount, program_tags in rows]
+    net = [(pk, amount, program_tags) for pk, amount, program_tags in net if amount > 0]
+    total = sum(amount for _pk, amount, _tags in net)
+    tagged = [(pk, amount) for pk, amount, program_tags in net if tags & set(program_tags or [])]
     return ShareMonitor(label, sum(amount for _pk, amount in tagged), total, target, [pk for pk, _amount in tagged])
 
 
 def liquidity_share_monitor(*, year: int) -> ShareMonitor:
-    """New liquidity of the year (loan and guarantee approvals, less cancellations not counted)
-    and the share going to innovative growth areas (programs tagged AI, semiconductor or
-    innovative growth), against 60%."""
+    """New liquidity of the year: loan and guarantee approvals made in the year, each net of what
+    was cancelled from it (reserved, then posted or still pending, and not voided), and the share
+    going to innovative growth areas (programs tagged AI, semiconductor or innovative growth),
+    against 60%."""
     start, end = _year_range(year)
     approvals = Transfer.objects.filter(
         kind=TransferKind.RESERVE,
@@ -180,7 +200,8 @@ def liquidity_share_monitor(*, year: int) -> ShareMonitor:
 
 
 def rnd_share_monitor(*, year: int) -> ShareMonitor:
-    """R&D money approved in the year and the share going to strategic technology, against 50%."""
+    """R&D money approved in the year (net of cancellations, as the liquidity monitor) and the
+    share going to strategic technology, against 50%."""
     start, end = _year_range(year)
     approvals = Transfer.objects.filter(
         kind=TransferKind.RESERVE,

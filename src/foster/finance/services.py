@@ -10,15 +10,17 @@ counter and the accounts (the lock order of ``foster.finance.ledger``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from foster.finance import schedules
 from foster.finance.choices import (
     EXPOSURE_INSTRUMENTS,
     AccountKind,
@@ -26,6 +28,7 @@ from foster.finance.choices import (
     EntryPhase,
     FundingSource,
     Instrument,
+    RepaymentMethod,
     ScheduleKind,
     TransferKind,
 )
@@ -134,6 +137,14 @@ def fund_capital_call(*, user: Any, key: str, program: Program, amount_krw: int,
     return transfer_execute(key=key, request=request, plan=plan, actor=user, audit_action="finance.capital_call")
 
 
+PROGRAM_MONEY_SERVICES: dict[str, Callable[..., Outcome]] = {
+    "budget_fund": budget_fund,
+    "fund_commit": fund_commit,
+    "capital_call": fund_capital_call,
+}
+"""The program money operations by name (the page's and the API's ``operation``)."""
+
+
 # --- Agreements -------------------------------------------------------------------------------
 
 
@@ -153,6 +164,50 @@ def _instrument_for(program: Program, instrument: str) -> str:
     return instrument
 
 
+@dataclass(frozen=True)
+class LoanScheduleTerms:
+    """How to compute a loan's schedule at approval: ``method`` (``RepaymentMethod``), monthly
+    instalments over ``term_months`` from ``starts_on`` (the planned disbursement date), the first
+    ``grace_months`` interest only. The rate is the agreement's."""
+
+    method: str
+    term_months: int
+    starts_on: dt.date
+    grace_months: int = 0
+
+
+def loan_schedule_lines(
+    *, amount_krw: int, interest_rate_basis_points: int, terms: LoanScheduleTerms
+) -> list[ScheduleLine]:
+    """The computed schedule of a loan: one disbursement of the whole amount on ``starts_on``, then
+    the repayments of ``finance.schedules.loan_schedule``. Raises ValidationError naming the bad term."""
+    if terms.method not in schedules.METHODS:
+        raise ValidationError({"repayment_method": [_("Choose equal principal, equal instalment or bullet.")]})
+    if not isinstance(terms.term_months, int) or not 1 <= terms.term_months <= schedules.MAX_TERM_MONTHS:
+        raise ValidationError({"term_months": [_("Enter a term of 1 to 600 months.")]})
+    if not isinstance(terms.grace_months, int) or not 0 <= terms.grace_months < terms.term_months:
+        raise ValidationError({"grace_months": [_("The grace period must be shorter than the term.")]})
+    if not isinstance(terms.starts_on, dt.date):
+        raise ValidationError({"starts_on": [_("Enter the date the loan starts.")]})
+    instalments = schedules.loan_schedule(
+        schedules.LoanTerms(
+            principal_krw=amount_krw,
+            annual_rate_basis_points=interest_rate_basis_points,
+            term_months=terms.term_months,
+            start_on=terms.starts_on,
+            method=terms.method,
+            grace_months=terms.grace_months,
+        )
+    )
+    return [
+        ScheduleLine(ScheduleKind.DISBURSEMENT, terms.starts_on, amount_krw),
+        *(
+            ScheduleLine(ScheduleKind.REPAYMENT, item.due_on, item.principal_krw, item.interest_krw)
+            for item in instalments
+        ),
+    ]
+
+
 def _required_private_krw(program: Program, amount: int) -> int:
     ratio = program.private_matching_ratio or Decimal(0)
     required = Decimal(amount) * Decimal(ratio)
@@ -170,11 +225,13 @@ def agreement_approve(
     interest_rate_basis_points: int = 0,
     private_matched_krw: int = 0,
     schedule: Sequence[ScheduleLine] = (),
+    loan_terms: LoanScheduleTerms | None = None,
 ) -> Outcome:
     """Approve an agreement: reserve ``amount_krw`` of the program's budget (pending) and, for loans
     and guarantees, count it against the company's exposure cap at once. Refused (and recorded as
     the key's outcome) when the budget or the cap has no room. High-risk R&D needs private
-    investment of at least the program's matching ratio times the amount."""
+    investment of at least the program's matching ratio times the amount. A loan given
+    ``loan_terms`` gets its schedule computed (``loan_schedule_lines``) instead of a typed one."""
     _check_manage(user, program)
     amount = clean_amount(amount_krw)
     instrument = _instrument_for(program, instrument)
@@ -189,6 +246,14 @@ def agreement_approve(
                     % {"required": f"{_required_private_krw(program, amount):,}"}
                 ]
             }
+        )
+    if loan_terms is not None:
+        if instrument != Instrument.LOAN:
+            raise ValidationError({"repayment_method": [_("Only loans have a computed repayment schedule.")]})
+        if schedule:
+            raise ValidationError({"schedule": [_("Give either a typed schedule or the loan's terms, not both.")]})
+        schedule = loan_schedule_lines(
+            amount_krw=amount, interest_rate_basis_points=interest_rate_basis_points, terms=loan_terms
         )
     schedule = list(schedule)
     for item in schedule:
@@ -209,6 +274,10 @@ def agreement_approve(
             amount_krw=amount,
             interest_rate_basis_points=interest_rate_basis_points,
             private_matched_krw=matched,
+            repayment_method=loan_terms.method if loan_terms else RepaymentMethod.NONE,
+            term_months=loan_terms.term_months if loan_terms else 0,
+            grace_months=loan_terms.grace_months if loan_terms else 0,
+            starts_on=loan_terms.starts_on if loan_terms else None,
             status=AgreementStatus.APPROVED,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
@@ -248,6 +317,8 @@ def agreement_approve(
         "matched": matched,
         "schedule": [[item.kind, item.due_on.isoformat(), item.principal_krw, item.interest_krw] for item in schedule],
     }
+    if loan_terms is not None:
+        request["terms"] = [loan_terms.method, loan_terms.term_months, loan_terms.grace_months]
     return transfer_execute(key=key, request=request, plan=plan, actor=user, audit_action="finance.agreement_approve")
 
 
@@ -355,24 +426,99 @@ def agreement_posted_krw(agreement: Agreement, kind: str) -> int:
     return total or 0
 
 
-def loan_repay(*, user: Any, key: str, agreement: Agreement, principal_krw: int, interest_krw: int = 0) -> Outcome:
+def loan_accrued_interest_krw(agreement: Agreement, *, on: dt.date) -> int:
+    """Interest of ``agreement`` (a loan) accrued until ``on`` and not yet paid, actual/365
+    (``schedules.accrued_interest_krw``): on each day's outstanding principal, from the date of the
+    last repayment that paid interest (it settled the interest to its date) or else of the first
+    disbursement. Dates are the transfers' dates in Korea; reversed repayments do not count."""
+    rows = list(
+        Transfer.objects.filter(
+            agreement=agreement, kind__in=[TransferKind.POST, TransferKind.REPAYMENT], reversed_by__isnull=True
+        )
+        .order_by("created_at", "id")
+        .values_list("kind", "amount_krw", "exposure_delta_krw", "created_at")
+    )
+    changes: list[tuple[dt.date, int]] = []
+    start: dt.date | None = None
+    for kind, amount, exposure_delta, created_at in rows:
+        day = timezone.localdate(created_at)
+        if kind == TransferKind.POST:
+            changes.append((day, amount))
+            start = start or day
+        else:
+            changes.append((day, exposure_delta))  # minus the principal repaid
+            if amount + exposure_delta > 0:  # it paid interest
+                start = day
+    if start is None:
+        return 0
+    return schedules.accrued_interest_krw(
+        principal_changes=changes, start=start, end=on, annual_rate_basis_points=agreement.interest_rate_basis_points
+    )
+
+
+def _schedule_recompute(agreement: Agreement, *, on: dt.date, outstanding_krw: int) -> None:
+    """After a repayment on ``on``: if the instalments still to come plan to collect more principal
+    than ``outstanding_krw`` (what the company owes, paid out or not), the repayment was early, and
+    those instalments are computed again from ``outstanding_krw`` by the loan's method, on the same
+    dates (lower instalments, same term). Nothing outstanding: the remaining instalments go."""
+    if not agreement.repayment_method:
+        return
+    future = list(
+        ScheduleItem.objects.filter(agreement=agreement, kind=ScheduleKind.REPAYMENT, due_on__gt=on).order_by(
+            "due_on", "id"
+        )
+    )
+    if sum(item.principal_krw for item in future) <= outstanding_krw:
+        return
+    grace_ends = schedules.add_months(agreement.starts_on, agreement.grace_months) if agreement.starts_on else on
+    dates = [item.due_on for item in future]
+    instalments = schedules.remaining_schedule(
+        outstanding_krw=outstanding_krw,
+        annual_rate_basis_points=agreement.interest_rate_basis_points,
+        due_dates=dates,
+        method=agreement.repayment_method,
+        grace_periods=sum(1 for date in dates if date <= grace_ends),
+    )
+    ScheduleItem.objects.filter(pk__in=[item.pk for item in future]).delete()
+    ScheduleItem.objects.bulk_create(
+        ScheduleItem(
+            agreement=agreement,
+            kind=ScheduleKind.REPAYMENT,
+            due_on=item.due_on,
+            principal_krw=item.principal_krw,
+            interest_krw=item.interest_krw,
+        )
+        for item in instalments
+    )
+
+
+def loan_repay(
+    *, user: Any, key: str, agreement: Agreement, principal_krw: int, interest_krw: int | None = None
+) -> Outcome:
     """Record a repayment of a loan: principal (scheduled or early) lowers the receivable and the
-    company's exposure; interest is income. Refused beyond the outstanding principal. Locks the agreement row."""
+    company's exposure; interest is income. ``interest_krw`` None (not typed) is the interest
+    accrued to today (``loan_accrued_interest_krw``, actual/365). Refused beyond the outstanding
+    principal. A repayment ahead of a computed schedule re-computes the instalments still to come
+    (``_schedule_recompute``). Locks the agreement row."""
     _check_manage(user, agreement.program)
     principal = clean_amount(principal_krw, "principal_krw", allow_zero=True)
-    interest = clean_amount(interest_krw, "interest_krw", allow_zero=True)
-    if principal + interest == 0:
+    interest = None if interest_krw is None else clean_amount(interest_krw, "interest_krw", allow_zero=True)
+    if interest is not None and principal + interest == 0:
         raise ValidationError({"principal_krw": [_("Enter the principal or the interest repaid.")]})
     if agreement.instrument != Instrument.LOAN:
         raise ValidationError({"agreement": [_("Only loans are repaid.")]})
 
     def plan() -> TransferPlan:
         locked = _locked(agreement)
+        today = timezone.localdate()
         outstanding = agreement_posted_krw(locked, AccountKind.LOAN_RECEIVABLE)
         if principal > outstanding:
             raise TransferRefused(
                 _("Only KRW %(outstanding)s of principal is outstanding.") % {"outstanding": f"{outstanding:,}"}
             )
+        paid_interest = loan_accrued_interest_krw(locked, on=today) if interest is None else interest
+        if principal + paid_interest == 0:
+            raise TransferRefused(_("Nothing is due: no principal was entered and no interest has accrued."))
         repayments = account_for(AccountKind.REPAYMENTS, program=locked.program)
         lines = []
         if principal:
@@ -380,24 +526,36 @@ def loan_repay(*, user: Any, key: str, agreement: Agreement, principal_krw: int,
                 Line(account_for(AccountKind.LOAN_RECEIVABLE, company=locked.company), -principal),
                 Line(repayments, principal),
             ]
-        if interest:
+        if paid_interest:
             lines += [
-                Line(account_for(AccountKind.INTEREST_INCOME, program=locked.program), -interest),
-                Line(repayments, interest),
+                Line(account_for(AccountKind.INTEREST_INCOME, program=locked.program), -paid_interest),
+                Line(repayments, paid_interest),
             ]
-        if principal == outstanding and agreement_remaining_krw(locked) == 0:
+        not_paid_out = agreement_remaining_krw(locked)
+        if principal == outstanding and not_paid_out == 0:
             Agreement.objects.filter(pk=locked.pk).update(status=AgreementStatus.CLOSED)
+        if principal:
+            _schedule_recompute(locked, on=today, outstanding_krw=outstanding - principal + max(0, not_paid_out))
+        description = (
+            _("Interest accrued to %(date)s, actual/365") % {"date": today.isoformat()} if interest is None else ""
+        )
         return TransferPlan(
             kind=TransferKind.REPAYMENT,
-            amount_krw=principal + interest,
+            amount_krw=principal + paid_interest,
             company=locked.company,
             program=locked.program,
             agreement=locked,
             lines=lines,
             exposure_krw=-principal,
+            description=description,
         )
 
-    request = {"op": "repay", "agreement": agreement.pk, "principal": principal, "interest": interest}
+    request = {
+        "op": "repay",
+        "agreement": agreement.pk,
+        "principal": principal,
+        "interest": "accrued" if interest is None else interest,
+    }
     return transfer_execute(key=key, request=request, plan=plan, actor=user, audit_action="finance.loan_repay")
 
 
@@ -494,6 +652,19 @@ REVERSIBLE = frozenset(
 )
 
 
+def transfer_reversal_refusal(transfer: Transfer) -> str:
+    """Why ``transfer`` cannot be reversed, for the page to say before anyone tries; "" if it can
+    (the cap and the budget floors are still checked when it is)."""
+    if transfer.kind not in REVERSIBLE:
+        return _(
+            "Approvals, postings and cancellations are corrected by cancelling what is left of the agreement, "
+            "and reported exposures by importing the corrected figure; this transfer cannot be reversed."
+        )
+    if Transfer.objects.filter(reverses=transfer).exists():
+        return _("This transfer was already reversed.")
+    return ""
+
+
 def transfer_reverse(*, user: Any, key: str, transfer: Transfer, reason: str) -> Outcome:
     """Correct a posted transfer by a reversing one (the entries negated); nothing is deleted.
     Approvals, postings and cancellations are corrected by cancelling instead. A reversal that
@@ -502,7 +673,7 @@ def transfer_reverse(*, user: Any, key: str, transfer: Transfer, reason: str) ->
     if program is None or not user.has_perm("finance.manage_program_money", program):
         raise PermissionDenied(_("Only officials of the program's agency may correct its transfers."))
     if transfer.kind not in REVERSIBLE:
-        raise ValidationError({"transfer": [_("This kind of transfer is corrected by cancelling, not reversing.")]})
+        raise ValidationError({"transfer": [transfer_reversal_refusal(transfer)]})
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the transfer is reversed.")]})
 
@@ -575,8 +746,9 @@ def external_exposure_request(*, company: Company, source: str, as_of: dt.date, 
 
 def agreement_operation_apply(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> Outcome:
     """Apply one named operation to ``agreement`` (the form's and the API's single entry point):
-    ``data`` has ``operation``, ``idempotency_key``, ``amount_krw`` and, for repayments, ``interest_krw``."""
-    key, amount, interest = data["idempotency_key"], data.get("amount_krw") or 0, data.get("interest_krw") or 0
+    ``data`` has ``operation``, ``idempotency_key``, ``amount_krw`` and, for repayments, ``interest_krw``
+    (None or missing: the interest accrued is computed)."""
+    key, amount, interest = data["idempotency_key"], data.get("amount_krw") or 0, data.get("interest_krw")
     operation = data["operation"]
     if operation == "disburse":
         return agreement_disburse(user=user, key=key, agreement=agreement, amount_krw=amount)

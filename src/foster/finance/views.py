@@ -5,6 +5,7 @@ the import of other agencies' exposures. Every read starts from a scoping select
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -13,25 +14,35 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from foster.core.choices import JobStatus
+from foster.core.csv_files import TableRefused
 from foster.core.forms import service_errors_to_form
 from foster.finance.forms import (
     AgreementApproveForm,
     AgreementOperationForm,
     ExposureImportForm,
     ProgramMoneyForm,
+    TransferReverseForm,
     new_key,
 )
-from foster.finance.importing import exposure_import
+from foster.finance.importing import (
+    exposure_import_apply_enqueue,
+    exposure_import_check_enqueue,
+    exposure_import_create,
+)
 from foster.finance.ledger import IdempotencyConflict, Outcome
+from foster.finance.models import Transfer
 from foster.finance.selectors import (
     agreement_queryset_for,
     ai_fund_monitor,
     company_accounts,
     company_exposure_headroom_krw,
     company_exposure_krw,
+    exposure_import_queryset_for,
     exposure_league,
     finance_company_queryset_for,
     finance_program_queryset_for,
@@ -41,17 +52,21 @@ from foster.finance.selectors import (
     transfer_queryset_for,
 )
 from foster.finance.services import (
+    PROGRAM_MONEY_SERVICES,
+    LoanScheduleTerms,
     agreement_approve,
     agreement_operation_apply,
     agreement_remaining_krw,
-    budget_fund,
-    fund_capital_call,
-    fund_commit,
+    transfer_reversal_refusal,
+    transfer_reverse,
 )
+from foster.registry.choices import ImportStatus
 from foster.registry.models import Company
 from foster.registry.validation import clean_business_registration_number
 
 TRANSFERS_SHOWN = 200
+RECENT_IMPORTS = 10
+ERRORS_SHOWN = 500
 
 
 @login_required
@@ -97,11 +112,10 @@ def program_money(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgramMoneyForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        services = {"budget_fund": budget_fund, "fund_commit": fund_commit, "capital_call": fund_capital_call}
         outcome = _posted(
             request,
             form,
-            lambda: services[data["operation"]](
+            lambda: PROGRAM_MONEY_SERVICES[data["operation"]](
                 user=request.user,
                 key=data["idempotency_key"],
                 program=program,
@@ -166,6 +180,14 @@ def agreement_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 amount_krw=data["amount_krw"],
                 interest_rate_basis_points=data["interest_rate_basis_points"] or 0,
                 private_matched_krw=data["private_matched_krw"] or 0,
+                loan_terms=LoanScheduleTerms(
+                    method=data["repayment_method"],
+                    term_months=data["term_months"],
+                    starts_on=data["starts_on"],
+                    grace_months=data["grace_months"] or 0,
+                )
+                if data.get("repayment_method")
+                else None,
             )
 
         outcome = _posted(request, form, approve)
@@ -212,12 +234,53 @@ def agreement_operate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "finance/agreement_detail.html", context)
 
 
+def _transfer_context(request: HttpRequest, transfer: Transfer, form: TransferReverseForm | None) -> dict[str, Any]:
+    can_manage = transfer.program is not None and request.user.has_perm(
+        "finance.manage_program_money", transfer.program
+    )
+    refusal = transfer_reversal_refusal(transfer) if can_manage else ""
+    if can_manage and not refusal and form is None:
+        form = TransferReverseForm(initial={"idempotency_key": new_key()})
+    return {
+        "transfer": transfer,
+        "entries": transfer.entries.select_related("account").order_by("phase", "id"),
+        "reversed_by": Transfer.objects.filter(reverses=transfer).first(),
+        "can_manage": can_manage,
+        "reversal_refusal": refusal,
+        "form": form if can_manage and not refusal else None,
+    }
+
+
 @login_required
 @require_GET
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = get_object_or_404(transfer_queryset_for(request.user), pk=pk)
-    entries = transfer.entries.select_related("account").order_by("phase", "id")
-    return render(request, "finance/transfer_detail.html", {"transfer": transfer, "entries": entries})
+    return render(request, "finance/transfer_detail.html", _transfer_context(request, transfer, None))
+
+
+@login_required
+@require_POST
+def transfer_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reverse a posted transfer, with the reason the official gives (``transfer_reverse``)."""
+    transfer = get_object_or_404(transfer_queryset_for(request.user), pk=pk)
+    if transfer.program is None or not request.user.has_perm("finance.manage_program_money", transfer.program):
+        raise PermissionDenied
+    form = TransferReverseForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        outcome = _posted(
+            request,
+            form,
+            lambda: transfer_reverse(
+                user=request.user, key=data["idempotency_key"], transfer=transfer, reason=data["reason"]
+            ),
+        )
+        if outcome:
+            return redirect("finance:transfer-detail", pk=outcome.transfer.pk)
+    context = _transfer_context(request, transfer, form)
+    if context["form"] is None:  # not reversible: say why above the page
+        context["form_errors"] = form.non_field_errors()
+    return render(request, "finance/transfer_detail.html", context)
 
 
 @login_required
@@ -246,28 +309,52 @@ def monitors(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def exposure_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload a file of other agencies' exposures; its check starts in the background."""
     if not request.user.has_perm("finance.import_exposures"):
         raise PermissionDenied
     form = ExposureImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = exposure_import(
+            record = exposure_import_create(
                 user=request.user,
                 file=upload,
                 filename=upload.name,
                 source=form.cleaned_data["source"],
                 as_of=form.cleaned_data["as_of"],
+                language=get_language() or "ko",
             )
         except ValidationError as error:
             service_errors_to_form(form, error)
         else:
-            if result.is_valid:
-                messages.success(
-                    request,
-                    _("Imported %(rows)s rows: %(changed)s companies changed.")
-                    % {"rows": result.rows, "changed": result.changed},
-                )
-                return redirect("finance:exposure-import")
-    return render(request, "finance/exposure_import.html", {"form": form, "result": result})
+            exposure_import_check_enqueue(user=request.user, record=record)
+            return redirect("finance:exposure-import-detail", pk=record.pk)
+    imports = exposure_import_queryset_for(request.user)[:RECENT_IMPORTS]
+    return render(request, "finance/exposure_import.html", {"form": form, "imports": imports})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exposure_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's progress, then its bad rows or what it would change; POST applies a checked import."""
+    record = get_object_or_404(exposure_import_queryset_for(request.user).select_related("job"), pk=pk)
+    if request.method == "POST":
+        try:
+            exposure_import_apply_enqueue(user=request.user, record=record)
+        except TableRefused as error:
+            messages.error(request, str(error))
+        return redirect("finance:exposure-import-detail", pk=record.pk)
+    plan: dict[str, Any] = record.plan or {}
+    job = record.job
+    context = {
+        "record": record,
+        "plan": plan,
+        "job": job,
+        "is_running": record.status in {ImportStatus.CHECKING, ImportStatus.APPLYING}
+        and job is not None
+        and job.status in {JobStatus.QUEUED, JobStatus.RUNNING},
+        "errors": plan.get("errors", [])[:ERRORS_SHOWN],
+        "can_apply": record.status == ImportStatus.READY and bool(plan.get("changed")),
+        "statuses": ImportStatus,
+    }
+    return render(request, "finance/exposure_import_detail.html", context)

@@ -67,6 +67,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": company.memberships.select_related("user"),
         "can_change": request.user.has_perm("registry.change_company", company),
         "can_add_valuation": request.user.has_perm("registry.add_valuationrecord", company),
+        "can_view_finance": request.user.has_perm("finance.view_company_finance", company),
         "events": AuditEvent.objects.filter(object_type="registry.company", object_id=str(company.pk))[:20],
     }
     return render(request, "registry/company_detail.html", context)
