@@ -275,9 +275,15 @@ class _Channel:
                     scores[position] += weight * idf * count / (norm + count)
         return scores
 
-    def upper_bound(self, weighted: Mapping[str, float]) -> float:
-        """The most a document could score: the weighted IDF of the query's known terms."""
-        return sum(weight * self.idf(term) for term, weight in weighted.items() if weight > 0)
+    def upper_bound(self, weighted: Mapping[str, float], documents: Sequence[Counter[str]] = ()) -> float:
+        """The most a document could score: the weighted IDF of the query's known terms, counting the
+        delta ``documents`` too (a term known only to the delta would otherwise add 0 to the bound
+        and inflate the delta's normalised scores far above 1)."""
+        return sum(
+            weight * self.idf(term, sum(1 for document in documents if term in document), len(documents))
+            for term, weight in weighted.items()
+            if weight > 0
+        )
 
     def rows_containing(self, term: str, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         position = self.vocabulary.get(term)
@@ -498,8 +504,12 @@ class MatchingIndex:
                 self._concepts.delta_scores(terms.concepts, [concept for _, _, concept in self._delta.values()]),
             ]
         )
-        lexical /= max(self._lexical.upper_bound(terms.lexical), 1e-6)
-        concepts /= max(self._concepts.upper_bound(terms.concepts), 1e-6)
+        lexical /= max(
+            self._lexical.upper_bound(terms.lexical, [lexical for _, lexical, _ in self._delta.values()]), 1e-6
+        )
+        concepts /= max(
+            self._concepts.upper_bound(terms.concepts, [concept for _, _, concept in self._delta.values()]), 1e-6
+        )
         score = settings.lexical_weight * lexical + settings.concept_weight * concepts
         delta_profiles = [document.profile for document in delta_documents]
         profiles = self._main + delta_profiles
