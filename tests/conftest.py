@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,6 +19,14 @@ from tests.factories import (
 )
 
 ROLES = [role.value for role in Role]
+
+
+@pytest.fixture(autouse=True)
+def matching_index_directory(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Each test stores the open-innovation matching indexes in its own directory (rows of one
+    test's database must not be found through another test's index)."""
+    settings.MATCHING_INDEX_DIR = tmp_path_factory.mktemp("matching")
+    return settings.MATCHING_INDEX_DIR
 
 
 @pytest.fixture

@@ -40,12 +40,24 @@ from tests.authorization_matrix import (
 )
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.finance import authorization_objects as finance_objects
+from tests.innovation import authorization_objects as innovation_objects
 from tests.programs import authorization_objects as program_objects
 from tests.registry.transfer_objects import company_import_for, company_import_upload
 from tests.reviews import authorization_objects as review_objects
+from tests.selection import authorization_objects as selection_objects
 
 ROWS = matrix_rows()
-APPS_WATCHED_FOR_WRITES = ("accounts", "registry", "core", "reviews", "applications", "programs", "finance")
+APPS_WATCHED_FOR_WRITES = (
+    "accounts",
+    "registry",
+    "core",
+    "reviews",
+    "applications",
+    "programs",
+    "finance",
+    "selection",
+    "innovation",
+)
 
 
 def test_every_route_has_a_matrix_row() -> None:
@@ -116,6 +128,8 @@ OBJECT_BUILDERS: dict[str, Callable[[World, str], Any]] = {
     "open-call": lambda world, variant: application_objects.open_call(world.user, variant),
     **program_objects.OBJECT_BUILDERS,
     **finance_objects.OBJECT_BUILDERS,
+    **selection_objects.OBJECT_BUILDERS,
+    **innovation_objects.OBJECT_BUILDERS,
 }
 
 
@@ -172,6 +186,8 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
     **review_objects.world_payloads(),
     **program_objects.world_payloads(),
     **finance_objects.world_payloads(),
+    **innovation_objects.world_payloads(),
+    **selection_objects.world_payloads(),
     **{
         key: lambda world, obj, key=key: application_objects.PAYLOADS[key](world.user, obj)
         for key in application_objects.PAYLOADS

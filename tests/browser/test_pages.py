@@ -137,6 +137,8 @@ def test_walk_through_the_registry_as_an_official_and_as_a_company_member(page: 
         "사업 목록",
         "신청",
         "심사",
+        "개방형 혁신",
+        "재무",
         "알림",
     ]
     check_page(page, "03-home-ko-official")

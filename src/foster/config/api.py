@@ -6,9 +6,11 @@ from rest_framework.routers import DefaultRouter
 from foster.accounts.api import AgencyViewSet, CurrentUserView
 from foster.applications.api import ApplicationViewSet
 from foster.finance.api import AgreementViewSet, TransferViewSet
+from foster.innovation.api import ChallengeViewSet
 from foster.programs.api import CallViewSet, ProgramViewSet
 from foster.registry.api import CompanyViewSet, ValuationRecordViewSet
 from foster.reviews.api import CallRankingViewSet, ReviewAssignmentViewSet
+from foster.selection.api import SelectionScenarioViewSet
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
@@ -21,6 +23,8 @@ router.register("programs", ProgramViewSet, basename="program")
 router.register("calls", CallViewSet, basename="call")
 router.register("finance/agreements", AgreementViewSet, basename="finance-agreement")
 router.register("finance/transfers", TransferViewSet, basename="finance-transfer")
+router.register("selection/scenarios", SelectionScenarioViewSet, basename="selection-scenario")
+router.register("innovation/challenges", ChallengeViewSet, basename="innovation-challenge")
 
 api_urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),

@@ -165,6 +165,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The matching indexes of open innovation (foster.innovation.matching), shared by web and worker processes.
+MATCHING_INDEX_DIR = Path(env.str("MATCHING_INDEX_DIR", default=str(VAR_DIR / "matching")))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -23,5 +23,7 @@ urlpatterns = [
     path("finance/", include("foster.finance.urls")),
     path("reviews/", include("foster.reviews.urls")),
     path("applications/", include("foster.applications.urls")),
+    path("innovation/", include("foster.innovation.urls")),
+    path("selection/", include("foster.selection.urls")),
     path("", include("foster.portal.urls")),
 ]

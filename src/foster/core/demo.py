@@ -13,6 +13,7 @@ from foster.accounts.models import Agency, AgencyMembership, User
 from foster.accounts.seeding import agencies_seed
 from foster.applications.seeding import applications_seed
 from foster.finance.seeding import finance_seed
+from foster.innovation.seeding import innovation_seed
 from foster.programs.seeding import programs_seed
 from foster.registry.choices import MembershipRole, SizeClass
 from foster.registry.models import Company, CompanyMembership
@@ -111,4 +112,5 @@ def demo_seed(
     applications_seed(seed=seed)
     reviews_seed(seed=seed)  # after the applications seed: scores closed calls' applications
     finance_seed(seed=seed)
+    innovation_seed()  # after the demo users: the large company's member posts challenges
     return created
