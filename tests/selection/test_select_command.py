@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,6 +66,13 @@ def run(tmp_path: Path, data: object, *extra: str) -> tuple[Path, dict[str, obje
     stdout = StringIO()
     call_command("select", "--problem", str(problem_path), "--out", str(out), *extra, stdout=stdout)
     return out, json.loads(out.read_text(encoding="utf-8")), stdout.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The command's messages are checked in English (the interface's default language is Korean)."""
+    with translation.override("en"):
+        yield
 
 
 def test_writes_the_result(tmp_path: Path) -> None:
