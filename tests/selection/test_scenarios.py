@@ -560,4 +560,4 @@ def test_the_score_given_up_to_an_override_is_shown(
     client.force_login(official)
     with translation.override("en"):
         page = client.get(reverse("selection:scenario-result", args=[scenario.pk]))
-        assert "Not selected: the committee locked it out (중복 지원)." in page.content.decode()
+        assert "미선정: 위원회가 선정 제외로 조정했습니다(중복 지원)." in page.content.decode()  # Korean by default
