@@ -15,3 +15,12 @@ class ScenarioStatus(models.TextChoices):
 class OverrideDecision(models.TextChoices):
     IN = "in", _("Lock in")
     OUT = "out", _("Lock out")
+
+
+class SolveStatus(models.TextChoices):
+    """The engine's ``SelectionStatus`` values, in words."""
+
+    OPTIMAL = "optimal", _("optimal")
+    FEASIBLE = "feasible", _("feasible, within the proven gap")
+    INFEASIBLE = "infeasible", _("infeasible")
+    TIME_LIMIT = "time_limit", _("stopped at the time limit")

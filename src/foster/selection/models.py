@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from foster.programs.models import Call
-from foster.selection.choices import ScenarioStatus
+from foster.selection.choices import ScenarioStatus, SolveStatus
 
 
 class SelectionScenario(models.Model):
@@ -30,7 +30,7 @@ class SelectionScenario(models.Model):
     overrides = models.JSONField(_("committee overrides"), default=list, blank=True)
     problem = models.JSONField(_("problem file"), null=True, blank=True)
     result = models.JSONField(_("result file"), null=True, blank=True)
-    solve_status = models.CharField(_("solver status"), max_length=16, blank=True)
+    solve_status = models.CharField(_("solver status"), max_length=16, blank=True, choices=SolveStatus.choices)
     objective = models.FloatField(_("total value"), null=True, blank=True)
     bound = models.FloatField(_("proven bound"), null=True, blank=True)
     gap = models.FloatField(_("gap"), null=True, blank=True)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from foster.applications.models import Application
+from foster.core.i18n import is_english
 from foster.programs.selectors import call_manage_queryset_for
 from foster.registry.choices import Region
 from foster.registry.models import Company
@@ -140,8 +141,10 @@ def scenario_summary(scenario: SelectionScenario) -> ScenarioSummary:
 
 
 def _won_short(amount: float) -> str:
-    """Amounts on the chart's axis, in billions of won."""
-    return _("KRW %(amount)s bn") % {"amount": f"{amount / 1_000_000_000:,.1f}"}
+    """Amounts on the chart's axis: billions of won in English, 억 원 (hundred millions) in Korean."""
+    if is_english():
+        return f"KRW {amount / 1_000_000_000:,.1f} bn"
+    return f"{amount / 100_000_000:,.0f}억 원"
 
 
 def sensitivity_chart(sensitivity: dict[str, Any] | None, budget_krw: float | None) -> SensitivityChart | None:
