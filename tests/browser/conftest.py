@@ -49,3 +49,22 @@ def browser(django_db_setup: None, live_server: Any) -> Iterator[Any]:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A factory of pages, each in its own browser context (one person each); all closed at the end.
+
+    The browser asks for English (``en-US``) on purpose: the pages must still start in Korean.
+    """
+    contexts = []
+
+    def make() -> Any:
+        context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -50,3 +50,17 @@ def check_page(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert serious(axe_violations(page, name)) == [], name
+
+
+def click_and_load(page: Any, target: Any) -> None:
+    """Click something that loads another page (a link, a form's button) and wait for that page,
+    so that what follows reads the new page, never the one being left."""
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        target.click()
+
+
+def log_in_here(page: Any, email: str, password: str) -> None:
+    """Fill the log-in form of the page the browser is on (reached from the header or a redirect) and send it."""
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    click_and_load(page, page.locator("main form button[type=submit]"))

@@ -9,7 +9,6 @@ Screenshots go to ``artifacts/screenshots/innovation-*.png``; each page is check
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from foster.accounts.choices import Role
 from foster.innovation import matching
 from foster.innovation.models import Challenge, Proposal, StartupProfile
 from foster.registry.choices import Region, SizeClass
-from tests.browser.support import check_page
+from tests.browser.support import check_page, click_and_load, log_in_here
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,31 +55,9 @@ def sides(transactional_db: None) -> dict[str, Any]:
     return {"startup": startup}
 
 
-@pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(base_url=live_server.url, locale="ko-KR", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def click_and_load(page: Any, target: Any) -> None:
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        target.click()
-
-
 def log_in(page: Any, email: str) -> None:
     page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    click_and_load(page, page.locator("main form button[type=submit]"))
+    log_in_here(page, email, PASSWORD)
 
 
 def test_a_challenge_finds_a_startup_and_the_startup_proposes(new_page: Any, sides: dict[str, Any]) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from foster.registry.choices import Region, SizeClass
 from foster.reviews.choices import AssignmentStatus
 from foster.reviews.models import ReviewAssignment, ScoreSheet
 from tests.applications.objects import SCHEMA
-from tests.browser.support import check_page
+from tests.browser.support import check_page, click_and_load, log_in_here
 from tests.factories import (
     PASSWORD,
     AgencyFactory,
@@ -160,33 +159,9 @@ def journey(transactional_db: None) -> dict[str, Any]:
     return {"call": call, "company": company, "member": member, "official": official, "reviewers": reviewers}
 
 
-@pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
-    """A factory of pages, each in its own browser context (one person each); all closed at the end."""
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def click_and_load(page: Any, target: Any) -> None:
-    """Click something that loads another page and wait for it (see test_pages.py)."""
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        target.click()
-
-
 def log_in(page: Any, email: str) -> None:
     """Fill the log-in page the browser is on (reached from the header or a redirect) and send it."""
-    page.get_by_label("이메일").fill(email)
-    page.get_by_label("비밀번호").fill(PASSWORD)
-    click_and_load(page, page.locator("main form button[type=submit]"))
+    log_in_here(page, email, PASSWORD)
 
 
 def log_in_from_home(page: Any, email: str) -> None:

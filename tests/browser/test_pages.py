@@ -19,7 +19,7 @@ from foster.core.choices import JobStatus
 from foster.core.models import Job
 from foster.registry.choices import AIAdoption, Region, SizeClass, ValuationSource
 from foster.registry.models import Company, ValuationRecord
-from tests.browser.support import SCREENSHOTS, check_page
+from tests.browser.support import SCREENSHOTS, check_page, click_and_load, log_in_here
 from tests.factories import (
     PASSWORD,
     AgencyFactory,
@@ -92,17 +92,8 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 def log_in(page: Any, email: str) -> None:
     page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    click_and_load(page, page.locator("main form button[type=submit]"))
+    log_in_here(page, email, PASSWORD)
     page.wait_for_url(re.compile(r"/$"))
-
-
-def click_and_load(page: Any, target: Any) -> None:
-    """Click something that loads another page (a link, a form's button) and wait for that page,
-    so that what follows reads the new page, never the one being left."""
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        target.click()
 
 
 def html_lang(page: Any) -> str:

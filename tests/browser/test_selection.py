@@ -18,7 +18,6 @@ Korean. Screenshots go to ``artifacts/screenshots/selection-*.png``; each page i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,7 +33,7 @@ from foster.selection.choices import ScenarioStatus
 from foster.selection.explanations import constraint_label, explanation_sentence
 from foster.selection.models import SelectionScenario
 from foster.selection.services import ScenarioSettings
-from tests.browser.support import check_page
+from tests.browser.support import check_page, click_and_load, log_in_here
 from tests.factories import PASSWORD, AgencyFactory, AgencyMembershipFactory, UserFactory
 from tests.selection.factories import Spec, scored_call
 
@@ -86,34 +85,11 @@ def selection(transactional_db: None) -> dict[str, Any]:
     return {"call": call, "applications": applications, "official": official, "planner": planner}
 
 
-@pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
-    """A factory of pages, each in its own browser context (one person each); all closed at the end."""
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(base_url=live_server.url, locale="ko-KR", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def click_and_load(page: Any, target: Any) -> None:
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        target.click()
-
-
 def log_in(page: Any, email: str) -> None:
     """From the home page, the header's log-in link, then the log-in form."""
     page.goto("/")
     click_and_load(page, page.locator(f'header a[href^="{reverse("accounts:login")}"]').first)
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    click_and_load(page, page.locator("main form button[type=submit]"))
+    log_in_here(page, email, PASSWORD)
     page.wait_for_url(re.compile(r"/$"))
 
 
