@@ -23,6 +23,7 @@ from foster.engines.matching import (
     parse_glossary,
     whitespace_baseline,
 )
+from foster.engines.matching.analysis import analyse_query
 from foster.engines.matching.evaluation import ndcg_at, recall_at, reciprocal_rank
 
 PROFILES = [
@@ -187,6 +188,13 @@ def test_result_explains_shared_words_in_their_surface_form(index: MatchingIndex
     assert match.reason is not None
     assert {"inspection", "stamped"} <= set(match.reason.terms)
     assert "visual_inspection" in match.reason.concepts
+
+
+def test_korean_verb_stems_are_explained_by_the_query_s_own_word() -> None:
+    terms, surface = analyse_query("표면이 찍힌 부품을, 야간조에서 놓친다.")
+    assert {"찍히", "놓치", "부품"} <= set(terms)
+    assert surface["찍히"] == "찍힌" and surface["놓치"] == "놓친다"  # the word as written, punctuation off
+    assert "부품" not in surface  # a noun is shown as it is
 
 
 def test_scores_are_best_first_and_finite(index: MatchingIndex) -> None:

@@ -28,6 +28,7 @@ from foster.engines.matching.text import clean_text
 KOREAN_CONTENT_TAGS = frozenset({"NNG", "NNP", "XR", "VV", "VA", "SH"})
 """Kiwi part-of-speech tags kept as terms (Latin words, tag SL, go through the English path)."""
 
+_EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _ENGLISH_WORD = re.compile(r"[a-z0-9]+")
 _KIWI_LOCK = threading.RLock()
@@ -464,6 +465,28 @@ def analyse(text: str | None) -> list[str]:
     with _KIWI_LOCK:
         tokens = kiwi().tokenize(cleaned, split_complex=True)
     return _korean_terms(tokens)
+
+
+def analyse_query(text: str | None) -> tuple[list[str], dict[str, str]]:
+    """``analyse`` of a query, with the query's own spelling behind each term for explanations:
+    English stems give their first word ("inspect" → "inspections"); Korean verb and adjective stems
+    give the word they stand in ("찍히" → "찍힘"), punctuation stripped."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        return [], {}
+    surface = english_surface_forms(cleaned)
+    if not has_hangul(cleaned):
+        return english_terms(cleaned), surface
+    with _KIWI_LOCK:
+        tokens = kiwi().tokenize(cleaned, split_complex=True)
+    for token in tokens:
+        if token.tag.split("-", 1)[0] in {"VV", "VA"}:
+            start = cleaned.rfind(" ", 0, token.start) + 1
+            end = cleaned.find(" ", token.start)
+            word = _EDGE_PUNCTUATION.sub("", cleaned[start : end if end != -1 else len(cleaned)])
+            if word:
+                surface.setdefault(token.form, word)
+    return _korean_terms(tokens), surface
 
 
 def analyse_many(texts: Sequence[str | None]) -> Iterator[list[str]]:

@@ -43,7 +43,7 @@ import bm25s  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 
-from foster.engines.matching.analysis import analyse_many, english_surface_forms
+from foster.engines.matching.analysis import analyse_many, analyse_query
 from foster.engines.matching.glossary import CONCEPT_PREFIX, TOPIC_PREFIX, Glossary, default_glossary
 from foster.engines.matching.text import clean_text, detect_language
 
@@ -347,14 +347,13 @@ def analyse_queries(texts: Sequence[str], glossary: Glossary, topic_weight: floa
     """Weighted terms of each query: words weight 1, concepts 1, their topics ``topic_weight``."""
     cleaned = [clean_text(text) for text in texts]
     queries = []
-    for text, terms in zip(cleaned, analyse_many(cleaned), strict=True):
+    for text in cleaned:
+        terms, surface = analyse_query(text)
         hits = glossary.find(terms, text)
         concepts: dict[str, float] = {CONCEPT_PREFIX + concept_id: 1.0 for concept_id in hits.counts}
         for topic in sorted(glossary.topics_of(hits.counts)):
             concepts[TOPIC_PREFIX + topic] = topic_weight
-        queries.append(
-            QueryTerms(lexical=dict.fromkeys(terms, 1.0), concepts=concepts, surface=english_surface_forms(text))
-        )
+        queries.append(QueryTerms(lexical=dict.fromkeys(terms, 1.0), concepts=concepts, surface=surface))
     return queries
 
 
