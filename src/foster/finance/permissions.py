@@ -11,21 +11,12 @@ from typing import Any
 import rules
 
 from foster.accounts.permissions import is_agency_official, is_ministry_planner, works_for_agency
-from foster.registry.models import CompanyMembership
+from foster.registry.permissions import is_member_of_company
 
 
 @rules.predicate
 def is_official_of_program(user: Any, program: Any) -> bool:
     return program is not None and works_for_agency(user, program.agency_id)
-
-
-@rules.predicate
-def is_member_of_company(user: Any, company: Any) -> bool:
-    return (
-        company is not None
-        and getattr(user, "is_authenticated", False)
-        and CompanyMembership.objects.filter(user=user, company=company).exists()
-    )
 
 
 rules.add_perm("finance.manage_program_money", is_official_of_program)

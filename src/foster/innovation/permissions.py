@@ -14,18 +14,17 @@ from typing import Any
 import rules
 
 from foster.accounts.choices import Role
-from foster.accounts.permissions import COMPANY_SIDE_ROLES, is_agency_official, is_signed_in, works_for_agency
+from foster.accounts.permissions import is_agency_official, is_company_side, is_signed_in, works_for_agency
 
 
 def company_ids_of(user: Any) -> frozenset[int]:
     """The companies ``user`` is a member of (company-side roles only); asked once per user object."""
     cached: frozenset[int] | None = getattr(user, "_foster_innovation_company_ids", None)
     if cached is None:
-        is_company_side = (
-            getattr(user, "is_authenticated", False) and user.is_active and user.role in COMPANY_SIDE_ROLES
-        )
         cached = (
-            frozenset(user.company_memberships.values_list("company_id", flat=True)) if is_company_side else frozenset()
+            frozenset(user.company_memberships.values_list("company_id", flat=True))
+            if is_company_side(user)
+            else frozenset()
         )
         user._foster_innovation_company_ids = cached
     return cached
