@@ -9,7 +9,7 @@ documented in ``docs/selection.md``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from foster.engines.selection.problem import (
@@ -131,16 +131,13 @@ class _Reader:
         label = f"candidates[{index}] ({identifier})"
         self.unknown_fields(label, data, CANDIDATE_FIELDS)
         value = self.number(label, data, "value", required=True)
-        costs: dict[str, float] = {}
-        raw_costs = data.get("costs", {})
-        if not isinstance(raw_costs, dict):
-            self.error(f"{label}: 'costs' must be an object {{name: number}}")
-        else:
-            for name, amount in raw_costs.items():
-                if not _is_number(amount):
-                    self.error(f"{label}: cost {name!r} must be a number, not {_describe(amount)}")
-                else:
-                    costs[name] = float(amount)
+        costs = self.numbers(
+            label,
+            data,
+            "costs",
+            key_word="name",
+            item=lambda name, amount: f"cost {name!r} must be a number, not {amount}",
+        )
         attributes: dict[str, AttributeValue] = {}
         raw_attributes = data.get("attributes", {})
         if not isinstance(raw_attributes, dict):
@@ -157,6 +154,23 @@ class _Reader:
         if value is None:
             return None
         return Candidate(id=identifier, value=value, costs=costs, attributes=attributes, spread=spread)
+
+    def numbers(
+        self, label: str, data: dict[str, Any], field: str, *, key_word: str, item: Callable[[str, str], str]
+    ) -> dict[str, float]:
+        """An optional object ``{key: number}`` of ``data``; each bad entry is one error (``item``
+        words it from the key and a description of the bad value)."""
+        numbers: dict[str, float] = {}
+        raw = data.get(field, {})
+        if not isinstance(raw, dict):
+            self.error(f"{label}: {field!r} must be an object {{{key_word}: number}}")
+            return numbers
+        for key, amount in raw.items():
+            if _is_number(amount):
+                numbers[key] = float(amount)
+            else:
+                self.error(f"{label}: {item(key, _describe(amount))}")
+        return numbers
 
     def constraint(self, index: int, data: object) -> Constraint | None:
         if not isinstance(data, dict):
@@ -178,16 +192,13 @@ class _Reader:
         minimum = self.number(label, data, "min", required=False)
         maximum = self.number(label, data, "max", required=False)
         where = self.where(label, data)
-        existing: dict[str, float] = {}
-        raw_existing = data.get("existing", {})
-        if not isinstance(raw_existing, dict):
-            self.error(f"{label}: 'existing' must be an object {{group: number}}")
-        else:
-            for group, amount in raw_existing.items():
-                if not _is_number(amount):
-                    self.error(f"{label}: existing amount of group {group!r} must be a number")
-                else:
-                    existing[group] = float(amount)
+        existing = self.numbers(
+            label,
+            data,
+            "existing",
+            key_word="group",
+            item=lambda group, _amount: f"existing amount of group {group!r} must be a number",
+        )
         if len(self.errors) > before:
             return None
         return Constraint(
