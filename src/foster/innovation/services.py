@@ -396,6 +396,21 @@ PROPOSAL_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+def challenge_next_states(challenge: Challenge) -> list[str]:
+    """The states the challenge's owner may move it to now, in the workflow's order."""
+    return [to_state for (from_state, to_state) in CHALLENGE_TRANSITIONS if from_state == challenge.state]
+
+
+def proposal_next_states(proposal: Proposal) -> list[str]:
+    """The decisions the challenge's owner may take on the proposal now, in the states' order
+    (the transitions are a set, so its own order would change from one process to the next)."""
+    order = {state: index for index, state in enumerate(ProposalState.values)}
+    return sorted(
+        (to_state for (from_state, to_state) in PROPOSAL_TRANSITIONS if from_state == proposal.state),
+        key=order.__getitem__,
+    )
+
+
 def proposal_decide(*, user: Any, proposal: Proposal, to_state: str) -> Proposal:
     """Shortlist, select or reject a proposal (the challenge's owner; takes a row lock on it)."""
     if not user.has_perm("innovation.decide_proposal", proposal.challenge):

@@ -26,10 +26,9 @@ from foster.innovation.selectors import (
     proposal_queryset_for,
 )
 from foster.innovation.services import (
-    CHALLENGE_TRANSITIONS,
-    PROPOSAL_TRANSITIONS,
     challenge_create,
     challenge_data_from,
+    challenge_next_states,
     challenge_recommended_startups,
     challenge_transition,
     challenge_update,
@@ -37,6 +36,7 @@ from foster.innovation.services import (
     profile_quality_hints,
     profile_recommended_challenges,
     proposal_decide,
+    proposal_next_states,
     proposal_submit,
     startup_profile_data_from,
     startup_profile_save,
@@ -117,9 +117,7 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_owner = user.has_perm("innovation.change_challenge", challenge)
     proposals = list(proposal_queryset_for(user).filter(challenge=challenge))
     for proposal in proposals:
-        proposal.next_states = [  # type: ignore[attr-defined]
-            to_state for (from_state, to_state) in PROPOSAL_TRANSITIONS if from_state == proposal.state
-        ]
+        proposal.next_states = proposal_next_states(proposal)  # type: ignore[attr-defined]
     context = {
         "challenge": challenge,
         "is_owner": is_owner,
@@ -130,9 +128,7 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and user.has_perm("innovation.add_proposal", challenge)
             and not any(proposal.company_id in company_ids_of(user) for proposal in proposals)
         ),
-        "next_states": [to_state for (from_state, to_state) in CHALLENGE_TRANSITIONS if from_state == challenge.state]
-        if is_owner
-        else [],
+        "next_states": challenge_next_states(challenge) if is_owner else [],
         "state_labels": dict(ChallengeState.choices),
     }
     return render(request, "innovation/challenge_detail.html", context)
