@@ -370,6 +370,21 @@ def test_explanations_name_the_constraint_that_blocks() -> None:
     assert result.binding == ("cap",)
 
 
+def test_everything_selected_is_explained_when_nothing_would_break_a_constraint() -> None:
+    """No candidate left out, so no row breaks: every candidate is explained as selected (this
+    once failed while splitting zero breaking entries into runs)."""
+    problem = SelectionProblem(
+        candidates=[Candidate("a", 10.0, {"amount": 30.0}), Candidate("b", 5.0, {"amount": 20.0})],
+        constraints=[Constraint("budget", ConstraintType.SUM, cost="amount", max=100.0)],
+    )
+    result = solve_selection(problem)
+    assert result.selected == ("a", "b")
+    assert {key: value.code for key, value in result.explanations.items()} == {
+        "a": ReasonCode.SELECTED,
+        "b": ReasonCode.SELECTED,
+    }
+
+
 def test_override_cost_is_the_optimum_without_the_overrides_minus_the_optimum() -> None:
     problem = random_problem(2, n=10, with_locks=False)
     best, _ = brute_force(problem)

@@ -56,7 +56,8 @@ def explain(
     # Entries are sorted by column: split the breaking ones into one run per column.
     broken_entries = np.flatnonzero(breaks)
     broken_columns, first_of_run = np.unique(col[broken_entries], return_index=True)
-    runs = np.split(broken_entries, first_of_run[1:])
+    # (no breaking entry at all, e.g. every candidate selected: no runs, not one empty run)
+    runs = np.split(broken_entries, first_of_run[1:]) if broken_entries.size else []
     breaking_rows = dict(zip(broken_columns.tolist(), (run.tolist() for run in runs), strict=True))
     quoted_rows: dict[tuple[int, ...], tuple[list[str], list[str], str]] = {}
     price = np.zeros(problem.entry_value.size) if y is None else y[row] * problem.entry_value
