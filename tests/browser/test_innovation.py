@@ -15,8 +15,9 @@ import pytest
 
 from foster.accounts.choices import Role
 from foster.innovation import matching
-from foster.innovation.models import Challenge, Proposal, StartupProfile
+from foster.innovation.models import Challenge, PocMilestone, PocProject, Proposal, StartupProfile, SuccessCase
 from foster.registry.choices import Region, SizeClass
+from foster.registry.models import Company
 from tests.browser.support import check_page, click_and_load, log_in_here
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 
@@ -74,7 +75,7 @@ def test_a_challenge_finds_a_startup_and_the_startup_proposes(new_page: Any, sid
     poster.locator("select[name=region]").select_option("gyeongnam")
     poster.locator("select[name=sector]").select_option("C")
     check_page(poster, "innovation-2-challenge-form")
-    click_and_load(poster, poster.locator("main form button[type=submit]"))
+    click_and_load(poster, poster.locator("#save-challenge"))
     poster.wait_for_url(re.compile(r"/innovation/challenges/\d+/$"))
 
     # Recommended startups with the reasons: the vision startup, not the logistics one.
@@ -118,3 +119,87 @@ def test_a_challenge_finds_a_startup_and_the_startup_proposes(new_page: Any, sid
     poster.reload()
     assert STARTUP_NAME in poster.locator("#proposals").inner_text()
     check_page(poster, "innovation-7-owner-proposals")
+
+
+def test_a_selected_proposal_runs_as_a_project_to_a_published_success_case(
+    new_page: Any, sides: dict[str, Any], tmp_path: Any, settings: Any
+) -> None:
+    """The owner evaluates the proposal and takes the suggested selection; both sides run the
+    proof of concept through a milestone with a file; the success case is public once both approve."""
+    settings.MEDIA_ROOT = tmp_path
+    large = Company.objects.get(name_ko="(주)대한중공업")
+    challenge = Challenge.objects.create(
+        title=TITLE, problem=PROBLEM, budget_krw=100_000_000, sector="C", state="open", owner_company=large
+    )
+    Proposal.objects.create(
+        challenge=challenge,
+        company=sides["startup"],
+        approach="비지도 이상탐지로 야간 검사를 자동화합니다.",
+        price_krw=80_000_000,
+        duration_weeks=12,
+    )
+
+    # The owner evaluates on the rubric and selects through the engine's suggestion.
+    owner = new_page()
+    log_in(owner, LARGE_EMAIL)
+    owner.goto(f"/innovation/challenges/{challenge.pk}/")
+    click_and_load(owner, owner.locator("#proposals a[id^=evaluate-]"))
+    for criterion, score in (("fit", "5"), ("feasibility", "4"), ("track_record", "4"), ("value", "3")):
+        owner.locator(f"input[name={criterion}][value='{score}']").check()
+    check_page(owner, "innovation-8-evaluate")
+    click_and_load(owner, owner.locator("main form button[type=submit]"))
+    assert "77.5" in owner.locator("#proposals").inner_text()  # 100 x 0.3 + 75 x 0.3 + 75 x 0.2 + 50 x 0.2
+    click_and_load(owner, owner.locator("#suggest-selection"))
+    assert "80,000,000" in owner.locator("#suggested-total").inner_text()
+    check_page(owner, "innovation-9-suggestion")
+    click_and_load(owner, owner.locator("#apply-suggestion"))
+    project = PocProject.objects.get()
+    assert project.budget_krw == 80_000_000
+
+    # The startup plans a milestone; the owner starts the project.
+    founder = new_page()
+    log_in(founder, STARTUP_EMAIL)
+    founder.goto(f"/innovation/projects/{project.pk}/")
+    founder.locator("input[name=title]").fill("야간 영상 검증")
+    founder.locator("textarea[name=deliverable]").fill("야간 이미지 2,000장 검증 보고서")
+    founder.locator("input[name=due_on]").fill("2026-03-31")
+    click_and_load(founder, founder.locator("#add-milestone"))
+    owner.goto(f"/innovation/projects/{project.pk}/")
+    click_and_load(owner, owner.locator("#project-start"))
+    assert "진행" in owner.locator("#project-state").inner_text()
+
+    # The startup submits the deliverable with a PDF; the owner accepts it and completes the project.
+    milestone = PocMilestone.objects.get()
+    founder.goto(f"/innovation/projects/{project.pk}/")
+    click_and_load(founder, founder.locator(f"#submit-{milestone.pk}"))
+    founder.locator("textarea[name=note]").fill("야간 검출률 99.2%, 과검출 1.1%")
+    report = tmp_path / "검증보고서.pdf"
+    report.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    founder.locator("input[name=file]").set_input_files(str(report))
+    check_page(founder, "innovation-10-deliverable")
+    click_and_load(founder, founder.locator("main form button[type=submit]"))
+    owner.reload()
+    check_page(owner, "innovation-11-project-owner")
+    click_and_load(owner, owner.locator(f"#accept-{milestone.pk}"))
+    click_and_load(owner, owner.locator("#project-complete"))
+    owner.locator("input[name=outcome][value=achieved]").check()
+    owner.locator("textarea[name=outcome_summary]").fill("야간조 불량 유출이 사라졌습니다.")
+    owner.locator("textarea[name=results]").fill("클레임 월 4건 → 0건")
+    click_and_load(owner, owner.locator("main form button[type=submit]"))
+    assert "목표 달성" in owner.locator("#project-outcome").inner_text()
+
+    # The startup writes the success case; it is public once the owner approves it too.
+    founder.reload()
+    click_and_load(founder, founder.locator("#write-case"))
+    founder.locator("input[name=title_ko]").fill("야간조 외관 불량 유출 0건")
+    founder.locator("textarea[name=summary_ko]").fill("정상 이미지로만 학습한 이상탐지 모델이 야간 검사를 맡았습니다.")
+    click_and_load(founder, founder.locator("main form button[type=submit]"))
+    assert SuccessCase.objects.get().published_at is None
+    owner.reload()
+    click_and_load(owner, owner.locator("#case-approve"))
+    check_page(owner, "innovation-12-case-approved")
+
+    visitor = new_page()
+    visitor.goto("/success-cases/")
+    assert "야간조 외관 불량 유출 0건" in visitor.locator("#success-cases").inner_text()
+    check_page(visitor, "innovation-13-public-success-cases")

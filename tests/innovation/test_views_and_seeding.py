@@ -14,8 +14,9 @@ from foster.accounts.seeding import agencies_seed
 from foster.core.demo import demo_users_seed
 from foster.core.models import AuditEvent, DailyRun, Job
 from foster.innovation import matching
-from foster.innovation.models import Challenge, StartupProfile
+from foster.innovation.models import Challenge, PocProject, StartupProfile
 from foster.innovation.seeding import CHALLENGES, PROFILES, innovation_seed
+from foster.innovation.selectors import success_case_published_queryset
 from foster.innovation.services import challenge_recommended_startups
 from foster.innovation.tasks import matching_index_schedule
 from foster.registry.seeding import companies_seed
@@ -63,7 +64,10 @@ def test_the_demo_seed_adds_profiles_challenges_and_an_index() -> None:
     created = innovation_seed()
 
     assert created == StartupProfile.objects.count() == len(PROFILES)
-    assert Challenge.objects.count() == len(CHALLENGES)
+    assert Challenge.objects.filter(state="open").count() == len(CHALLENGES)
+    # last year's history: a completed project with a published case, and a running one
+    assert sorted(PocProject.objects.values_list("state", flat=True)) == ["completed", "running"]
+    assert [case.project.state for case in success_case_published_queryset()] == ["completed"]
     assert innovation_seed() == 0  # idempotent
     night_shift = Challenge.objects.get(title="야간조 외관 불량 유출 줄이기")
     assert night_shift.owner_company.memberships.get().user.role == Role.LARGE_COMPANY_MEMBER

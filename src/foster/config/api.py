@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 from foster.accounts.api import AgencyViewSet, CurrentUserView
 from foster.applications.api import ApplicationViewSet
 from foster.finance.api import AgreementViewSet, TransferViewSet
-from foster.innovation.api import ChallengeViewSet
+from foster.innovation.api import ChallengeViewSet, ProjectViewSet, ProposalViewSet, StartupProfileViewSet
 from foster.programs.api import CallViewSet, ProgramViewSet
 from foster.registry.api import CompanyViewSet, ValuationRecordViewSet
 from foster.reviews.api import CallRankingViewSet, ReviewAssignmentViewSet
@@ -25,6 +25,9 @@ router.register("finance/agreements", AgreementViewSet, basename="finance-agreem
 router.register("finance/transfers", TransferViewSet, basename="finance-transfer")
 router.register("selection/scenarios", SelectionScenarioViewSet, basename="selection-scenario")
 router.register("innovation/challenges", ChallengeViewSet, basename="innovation-challenge")
+router.register("innovation/proposals", ProposalViewSet, basename="innovation-proposal")
+router.register("innovation/profiles", StartupProfileViewSet, basename="innovation-profile")
+router.register("innovation/projects", ProjectViewSet, basename="innovation-project")
 
 api_urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),

@@ -17,3 +17,7 @@ class NotificationKind(models.TextChoices):
     DECISION = "decision", _("Selection decision")
     REVIEW_ASSIGNMENT = "review_assignment", _("Review assignment")
     REVIEW_REMINDER = "review_reminder", _("Review deadline reminder")
+    PROPOSAL_RECEIVED = "proposal_received", _("Proposal received (open innovation)")
+    PROPOSAL_DECISION = "proposal_decision", _("Decision on a proposal (open innovation)")
+    POC_UPDATE = "poc_update", _("Proof-of-concept project update")
+    SUCCESS_CASE = "success_case", _("Success case to approve")

@@ -22,3 +22,31 @@ class ProposalState(models.TextChoices):
     SHORTLISTED = "shortlisted", _("Shortlisted")
     SELECTED = "selected", _("Selected")
     REJECTED = "rejected", _("Rejected")
+
+
+class PocState(models.TextChoices):
+    """A proof-of-concept project: planned when its proposal is selected, running once both sides
+    start it, then completed with an outcome or stopped with a reason."""
+
+    PLANNED = "planned", _("Planned")
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+
+
+class PocOutcome(models.TextChoices):
+    """What a completed proof of concept showed, as judged by the challenge's owner."""
+
+    ACHIEVED = "achieved", _("Goal achieved")
+    PARTLY = "partly", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+
+class MilestoneState(models.TextChoices):
+    """A milestone's deliverable: the startup submits it, the challenge's owner accepts it or returns
+    it with feedback (a returned one is submitted again)."""
+
+    PLANNED = "planned", _("Planned")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for changes")

@@ -7,8 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from foster.innovation.choices import Confidentiality
-from foster.innovation.services import ChallengeData, ProposalData, StartupProfileData
+from foster.innovation.choices import Confidentiality, PocOutcome
+from foster.innovation.services import (
+    SCORE_MAXIMUM,
+    SCORE_MINIMUM,
+    ChallengeData,
+    MilestoneData,
+    ProposalData,
+    StartupProfileData,
+    SuccessCaseData,
+)
 from foster.registry import ksic
 from foster.registry.choices import Region
 from foster.registry.models import Company
@@ -62,6 +70,20 @@ class StartupProfileForm(forms.Form):
         )
 
 
+class ChosenStartupsWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes for the startups already chosen only, not one per startup of the platform (there
+    may be tens of thousands): more are found with the search beside it, which adds checkboxes."""
+
+    def optgroups(self, name: str, value: Any, attrs: Any = None) -> Any:
+        chosen = [int(pk) for pk in value if str(pk).isdigit()]
+        companies = Company.objects.filter(pk__in=chosen).order_by("name_ko")
+        options = [
+            self.create_option(name, str(company.pk), company.name, True, index, attrs=attrs)
+            for index, company in enumerate(companies)
+        ]
+        return [(None, options, 0)] if options else []
+
+
 class ChallengeForm(forms.Form):
     """A challenge: the problem in the poster's own words, and its terms."""
 
@@ -86,8 +108,11 @@ class ChallengeForm(forms.Form):
         label=_("Invited startups"),
         required=False,
         queryset=Company.objects.filter(startup_profile__isnull=False).order_by("name_ko"),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only for invited-only challenges: the startups that may see it and propose."),
+        widget=ChosenStartupsWidget,
+        help_text=_(
+            "Only for invited-only challenges: the startups that may see it and propose. Find them by name or "
+            "registration number below, or invite recommended startups from the challenge's page."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -134,3 +159,93 @@ class ProposalForm(forms.Form):
         return ProposalData(
             approach=values["approach"], price_krw=values["price_krw"], duration_weeks=values["duration_weeks"]
         )
+
+
+class ProposalEvaluationForm(forms.Form):
+    """One evaluator's scores of a proposal: every rubric criterion from 1 to 5, and a comment."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(value), str(value)) for value in range(SCORE_MINIMUM, SCORE_MAXIMUM + 1)]
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[criterion.key] = forms.TypedChoiceField(
+                label=criterion.label,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=_("Weight %(weight)s%%; 1 poor, 5 excellent.") % {"weight": criterion.weight},
+            )
+        self.order_fields([criterion.key for criterion in criteria] + ["comment"])
+
+    def scores(self) -> dict[str, int]:
+        return {criterion.key: self.cleaned_data[criterion.key] for criterion in self.criteria}
+
+
+class SuggestionForm(forms.Form):
+    """How many projects the suggestion may hold at most (empty: as many as the budget allows)."""
+
+    max_projects = forms.IntegerField(label=_("At most this many projects"), required=False, min_value=1)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    deliverable = forms.CharField(
+        label=_("Deliverable"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What will be handed over, e.g. a test report on 2,000 night-shift images."),
+    )
+    due_on = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
+
+    def to_data(self) -> MilestoneData:
+        values = self.cleaned_data
+        return MilestoneData(title=values["title"], deliverable=values["deliverable"], due_on=values["due_on"])
+
+
+class MilestoneSubmitForm(forms.Form):
+    note = forms.CharField(
+        label=_("What you deliver"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Results, how they were measured, and where the deliverable is."),
+    )
+    file = forms.FileField(
+        label=_("Deliverable file"),
+        required=False,
+        help_text=_("Optional: a report or results (PDF, HWP, HWPX, DOCX, XLSX, PNG or JPEG)."),
+    )
+
+
+class MilestoneDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return for changes"))])
+    feedback = forms.CharField(label=_("Feedback"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProjectCompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=PocOutcome.choices, widget=forms.RadioSelect)
+    outcome_summary = forms.CharField(
+        label=_("Summary of the outcome"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the proof of concept showed, in plain words."),
+    )
+    results = forms.CharField(
+        label=_("Measured results"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: missed defects on the night shift fell from 3.1% to 0.4%."),
+    )
+
+
+class ProjectStopForm(forms.Form):
+    reason = forms.CharField(label=_("Why the project stops"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SuccessCaseForm(forms.Form):
+    title_ko = forms.CharField(label=_("Title (Korean)"), max_length=200, required=False)
+    summary_ko = forms.CharField(label=_("Story (Korean)"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    summary_en = forms.CharField(label=_("Story (English)"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def to_data(self) -> SuccessCaseData:
+        return SuccessCaseData(**{name: self.cleaned_data[name] for name in self.fields})

@@ -3,7 +3,8 @@
 A company's members edit its startup profile and propose for it. Challenges are posted by members
 of large companies and public bodies (role ``large_company_member`` with a company) and by agency
 officials for their agency; the challenge's owner (the owning company's members or the owning
-agency's officials) edits it, opens and closes it and decides on proposals. Who may *see* a
+agency's officials) edits it, opens and closes it, evaluates and decides on proposals, and steers
+the proof-of-concept project of a selected proposal, which the startup's members deliver. Who may *see* a
 challenge or a proposal is the selectors' question (404 outside the scope).
 """
 
@@ -65,10 +66,28 @@ def may_propose_to(user: Any, challenge: Any) -> bool:
     return bool(company_ids_of(user) - {challenge.owner_company_id})
 
 
+@rules.predicate
+def owns_project(user: Any, project: Any) -> bool:
+    """On the challenge owner's side of a proof-of-concept project."""
+    return project is not None and owns_challenge(user, project.challenge)
+
+
+@rules.predicate
+def runs_project_as_startup(user: Any, project: Any) -> bool:
+    """A member of the startup that carries out a proof-of-concept project."""
+    return project is not None and project.company_id in company_ids_of(user)
+
+
 rules.add_perm("innovation.view_innovation", is_signed_in)
 rules.add_perm("innovation.change_startupprofile", is_member_of_company)
 rules.add_perm("innovation.add_challenge", is_challenge_poster)
 rules.add_perm("innovation.change_challenge", owns_challenge)
 rules.add_perm("innovation.add_proposal", may_propose_to & ~owns_challenge)
 rules.add_perm("innovation.decide_proposal", owns_challenge)
+rules.add_perm("innovation.evaluate_proposal", owns_challenge)
 rules.add_perm("innovation.rebuild_index", is_agency_official)
+# Proof-of-concept projects: the owner's side steers them, the startup delivers; both plan
+# milestones and write the success case, and each side gives its own consent to publish it.
+rules.add_perm("innovation.manage_project", owns_project)
+rules.add_perm("innovation.deliver_project", runs_project_as_startup)
+rules.add_perm("innovation.plan_project", owns_project | runs_project_as_startup)

@@ -13,9 +13,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from foster.accounts.models import Agency, User
-from foster.innovation.choices import ChallengeState, Confidentiality
+from foster.innovation.choices import (
+    ChallengeState,
+    Confidentiality,
+    MilestoneState,
+    PocOutcome,
+    PocState,
+    ProposalState,
+)
 from foster.innovation.matching import INDEX_NAMES, matching_index_rebuild
-from foster.innovation.models import Challenge, StartupProfile
+from foster.innovation.models import (
+    Challenge,
+    PocMilestone,
+    PocProject,
+    Proposal,
+    ProposalEvaluation,
+    StartupProfile,
+    SuccessCase,
+)
 from foster.registry.choices import SizeClass
 from foster.registry.models import Company, CompanyMembership
 
@@ -322,7 +337,159 @@ def _rows_seed() -> int:
             created_by=poster if owner == "company" else None,
             **owners,
         )
+    if owner_company is not None and agency is not None and len(startups) >= 4:
+        _history_seed(owner_company=owner_company, poster=poster, agency=agency, startups=startups)
     return len(startups)
+
+
+def _history_seed(*, owner_company: Company, poster: User | None, agency: Agency, startups: list[Company]) -> None:
+    """Last year's challenges that went through to proof of concept: the large company's inspection
+    challenge (evaluated proposals, a completed project and a published success case with the
+    demo founder's company) and KOSME's predictive-maintenance one (a project still running)."""
+    today = timezone.localdate()
+    now = timezone.now()
+    inspection = Challenge.objects.create(
+        title="프레스 부품 외관 불량 자동 검사",
+        problem="프레스로 찍어낸 도어 외판의 찍힘과 스크래치를 야간조에서 육안으로 놓쳐 고객사 클레임이 반복됩니다.",
+        data_available="양품 이미지 5만 장, 불량 이미지 800장",
+        budget_krw=150 * MILLION,
+        starts_on=today - dt.timedelta(days=300),
+        ends_on=today - dt.timedelta(days=120),
+        region=owner_company.region,
+        sector="C",
+        state=ChallengeState.CLOSED,
+        owner_company=owner_company,
+        created_by=poster,
+    )
+    proposals = [
+        Proposal.objects.create(
+            challenge=inspection,
+            company=company,
+            approach=approach,
+            price_krw=price * MILLION,
+            duration_weeks=weeks,
+            state=state,
+            submitted_by=None,
+        )
+        for company, approach, price, weeks, state in (
+            (
+                startups[0],
+                "정상 이미지만으로 학습하는 비지도 이상탐지 모델을 라인 카메라에 붙여 전수 검사합니다.",
+                120,
+                16,
+                ProposalState.SELECTED,
+            ),
+            (
+                startups[1],
+                "Unsupervised inspection with a line-scan camera retrofit and PLC reject.",
+                140,
+                20,
+                ProposalState.REJECTED,
+            ),
+            (startups[3], "진동 데이터 기반 설비 이상 감지를 검사 공정에 적용합니다.", 90, 12, ProposalState.REJECTED),
+        )
+    ]
+    if poster is not None:
+        for proposal, marks in zip(proposals, ((5, 5, 4, 4), (4, 4, 4, 2), (2, 3, 3, 4)), strict=True):
+            ProposalEvaluation.objects.create(
+                proposal=proposal,
+                evaluator=poster,
+                scores=dict(zip(("fit", "feasibility", "track_record", "value"), marks, strict=True)),
+            )
+    project = PocProject.objects.create(
+        proposal=proposals[0],
+        challenge=inspection,
+        company=startups[0],
+        state=PocState.COMPLETED,
+        budget_krw=120 * MILLION,
+        starts_on=inspection.starts_on,
+        ends_on=inspection.ends_on,
+        outcome=PocOutcome.ACHIEVED,
+        outcome_summary="야간조 전수 검사를 자동화해 외관 불량 유출이 사라졌고, 검사 인력 2명을 공정 개선에 재배치했습니다.",
+        results="고객사 클레임 월 4.2건 → 0건, 미검출률 3.1% → 0.2%, 과검출률 1.5%",
+        finished_at=now - dt.timedelta(days=100),
+    )
+    for days, title, deliverable in (
+        (260, "데이터 수집과 조명 설계", "카메라·조명 배치 설계서와 이미지 1만 장"),
+        (200, "이상탐지 모델 검증", "야간 이미지 2,000장 검증 보고서"),
+        (130, "라인 적용과 PLC 연동", "라인 운영 4주 결과 보고서"),
+    ):
+        PocMilestone.objects.create(
+            project=project,
+            title=title,
+            deliverable=deliverable,
+            due_on=today - dt.timedelta(days=days),
+            state=MilestoneState.ACCEPTED,
+            submission_note="완료했습니다.",
+            submitted_at=now - dt.timedelta(days=days + 2),
+            decided_at=now - dt.timedelta(days=days),
+            decided_by=poster,
+        )
+    SuccessCase.objects.create(
+        project=project,
+        title_ko="야간조 외관 불량 유출 0건: 프레스 부품 전수 검사 자동화",
+        summary_ko=(
+            "대기업 협력사의 프레스 라인에서 정상 이미지로만 학습한 비지도 이상탐지 모델이 찍힘과 스크래치를 "
+            "실시간으로 찾아냅니다. 16주의 실증으로 고객사 클레임이 사라졌고, 같은 방식이 협력사 세 곳의 "
+            "스마트공장 구축 사업으로 확산되고 있습니다."
+        ),
+        title_en="Zero escapes on the night shift: automated inspection of pressed parts",
+        summary_en=(
+            "An unsupervised anomaly-detection model trained on good parts only now catches dents and scratches "
+            "on a press line in real time. After a 16-week proof of concept customer claims stopped, and the "
+            "same set-up is spreading to three more suppliers through smart factory projects."
+        ),
+        owner_consent_by=poster,
+        owner_consent_at=now - dt.timedelta(days=90),
+        startup_consent_at=now - dt.timedelta(days=92),
+        published_at=now - dt.timedelta(days=90),
+    )
+
+    maintenance = Challenge.objects.create(
+        title="스마트공장 설비 돌발 정지 예방",
+        problem="중소 제조기업의 모터와 펌프가 예고 없이 멈춰 라인 전체가 서는 일이 잦습니다.",
+        data_available="PLC 로그와 정비 이력 2년치",
+        budget_krw=100 * MILLION,
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today + dt.timedelta(days=90),
+        region="chungnam",
+        sector="C",
+        state=ChallengeState.CLOSED,
+        owner_agency=agency,
+    )
+    selected = Proposal.objects.create(
+        challenge=maintenance,
+        company=startups[2],
+        approach="진동·전류 센서를 붙이고 고장 4주 전 경보를 주는 예지보전 모델을 실증합니다.",
+        price_krw=80 * MILLION,
+        duration_weeks=20,
+        state=ProposalState.SELECTED,
+    )
+    running = PocProject.objects.create(
+        proposal=selected,
+        challenge=maintenance,
+        company=startups[2],
+        state=PocState.RUNNING,
+        budget_krw=80 * MILLION,
+        starts_on=maintenance.starts_on,
+        ends_on=maintenance.ends_on,
+    )
+    PocMilestone.objects.create(
+        project=running,
+        title="센서 설치와 데이터 수집",
+        deliverable="설비 20대 센서 설치 보고서",
+        due_on=today - dt.timedelta(days=20),
+        state=MilestoneState.ACCEPTED,
+        submission_note="설치를 마쳤습니다.",
+        submitted_at=now - dt.timedelta(days=22),
+        decided_at=now - dt.timedelta(days=20),
+    )
+    PocMilestone.objects.create(
+        project=running,
+        title="고장 예측 모델 검증",
+        deliverable="과거 고장 12건 재현 검증 보고서",
+        due_on=today + dt.timedelta(days=30),
+    )
 
 
 def innovation_seed() -> int:

@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 
 from foster.accounts.permissions import agency_ids_of, is_agency_official
 from foster.innovation.choices import ChallengeState, Confidentiality
-from foster.innovation.models import Challenge, Proposal, StartupProfile
+from foster.innovation.models import Challenge, PocMilestone, PocProject, Proposal, StartupProfile, SuccessCase
 from foster.innovation.permissions import company_ids_of
+from foster.registry.models import Company
 
 
 def _is_signed_in(user: Any) -> bool:
@@ -62,7 +63,48 @@ def proposal_queryset_for(user: Any) -> QuerySet[Proposal]:
     )
 
 
+def poc_project_queryset_for(user: Any) -> QuerySet[PocProject]:
+    """Proof-of-concept projects ``user`` takes part in: of challenges they own, or carried out by
+    one of their companies."""
+    if not _is_signed_in(user):
+        return PocProject.objects.none()
+    owned = challenge_owned_queryset_for(user).values("pk")
+    return PocProject.objects.filter(Q(company_id__in=company_ids_of(user)) | Q(challenge_id__in=owned)).select_related(
+        "challenge", "challenge__owner_company", "challenge__owner_agency", "company", "proposal"
+    )
+
+
+def poc_milestone_queryset_for(user: Any) -> QuerySet[PocMilestone]:
+    """Milestones of the projects ``user`` takes part in (and so their deliverable files)."""
+    return PocMilestone.objects.filter(project__in=poc_project_queryset_for(user).values("pk")).select_related(
+        "project", "project__challenge"
+    )
+
+
+def success_case_published_queryset() -> QuerySet[SuccessCase]:
+    """Success cases both sides consented to publish: the public portal's list (anyone may read)."""
+    return SuccessCase.objects.filter(published_at__isnull=False).select_related(
+        "project__challenge__owner_company", "project__challenge__owner_agency", "project__company"
+    )
+
+
 def startup_profile_queryset() -> QuerySet[StartupProfile]:
     """Startup profiles are shown to signed-in users as recommendations (their solution is public
     information the startup wrote to be found); the recommendation views read them from here."""
     return StartupProfile.objects.select_related("company")
+
+
+STARTUP_SEARCH_LIMIT = 20
+
+
+def startup_search(query: str, *, limit: int = STARTUP_SEARCH_LIMIT) -> list[Company]:
+    """Companies with a startup profile whose name (Korean or English) contains ``query``, or whose
+    registration number starts with its digits; at most ``limit``, by name. Used to invite startups."""
+    text = query.strip()
+    if len(text) < 2:
+        return []
+    digits = "".join(character for character in text if character.isdigit())
+    condition = Q(name_ko__icontains=text) | Q(name_en__icontains=text)
+    if len(digits) >= 3 and len(digits) == len(text.replace("-", "")):
+        condition |= Q(business_registration_number__startswith=digits)
+    return list(Company.objects.filter(condition, startup_profile__isnull=False).order_by("name_ko", "pk")[:limit])

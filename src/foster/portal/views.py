@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from foster.accounts.models import Agency
+from foster.innovation.selectors import success_case_published_queryset
 from foster.registry.models import Company
+
+SUCCESS_CASES_ON_HOME = 3
 
 
 @require_GET
@@ -20,5 +24,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "company_count": total,
         "agency_count": Agency.objects.count(),
         "ai_in_use_count": by_adoption.get("in_use", 0) + by_adoption.get("ai_provider", 0),
+        "success_cases": success_case_published_queryset()[:SUCCESS_CASES_ON_HOME],
     }
     return render(request, "portal/home.html", context)
+
+
+@require_GET
+def success_case_list(request: HttpRequest) -> HttpResponse:
+    """Published success cases of open innovation: both sides of each project consented."""
+    return render(request, "portal/success_case_list.html", {"cases": success_case_published_queryset()[:200]})
+
+
+@require_GET
+def success_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One published success case; an unpublished or withdrawn one is not found."""
+    case = success_case_published_queryset().filter(pk=pk).first()
+    if case is None:
+        raise Http404(_("No such success case."))
+    return render(request, "portal/success_case_detail.html", {"case": case, "project": case.project})
