@@ -28,6 +28,7 @@ demo: install
 
 ## Run every check: lint, types, Django checks, migrations, import contracts, the whole test suite.
 test: install
+	scripts/system-packages
 	FOSTER_MODE=test $(BIN)/ruff check src tests bench
 	FOSTER_MODE=test $(BIN)/ruff format --check src tests bench
 	FOSTER_MODE=test $(BIN)/foster check --fail-level WARNING
