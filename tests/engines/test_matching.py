@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from foster.engines.matching import (
@@ -24,6 +27,7 @@ from foster.engines.matching import (
     whitespace_baseline,
 )
 from foster.engines.matching.analysis import analyse_query
+from foster.engines.matching.dense import EmbeddingReranker
 from foster.engines.matching.evaluation import ndcg_at, recall_at, reciprocal_rank
 
 PROFILES = [
@@ -360,3 +364,42 @@ def test_a_build_in_several_processes_equals_a_build_in_one() -> None:
         assert [(m.id, m.score) for m in parallel.search(text, top=5)] == [
             (m.id, m.score) for m in single.search(text, top=5)
         ]
+
+
+# ---------------------------------------------------------------------------- dense re-ranking
+def _letters(texts: Sequence[str]) -> np.ndarray:
+    """A toy encoder: counts of a few Latin letters (enough to tell texts apart, no model)."""
+    return np.array([[text.lower().count(letter) + 0.01 for letter in "aeiostrn"] for text in texts])
+
+
+def test_embedding_similarity_is_the_cosine_mapped_to_0_1() -> None:
+    directions = {"same": [1.0, 0.0], "opposite": [-1.0, 0.0], "across": [0.0, 2.0]}
+    reranker = EmbeddingReranker(lambda texts: np.array([directions[text] for text in texts]))
+    reranker.add([("p", "same")])
+    assert reranker.similarity("same", ["p"]) == pytest.approx([1.0])
+    assert reranker.similarity("opposite", ["p"]) == pytest.approx([0.0])
+    assert reranker.similarity("across", ["p", "never-added"]) == pytest.approx([0.5, 0.0])
+
+
+def test_embedding_reranker_follows_the_index_and_adds_its_weighted_similarity() -> None:
+    reranker = EmbeddingReranker(_letters)
+    index = MatchingIndex.build(PROFILES, RankingSettings(rerank_weight=0.5), reranker=reranker)
+    assert len(reranker) == len(PROFILES)
+    index.delete(PROFILES[0].id)
+    assert len(reranker) == len(PROFILES) - 1
+    index.upsert(Profile(id="new", text="inspection of welds", language="en"))
+    assert len(reranker) == len(PROFILES)
+    query = "visual inspection of scratches"
+    results = index.search(query, top=3)
+    assert [match.score for match in results] == sorted((match.score for match in results), reverse=True)
+    plain_index = MatchingIndex.build(PROFILES)  # the same history without a re-ranker
+    plain_index.delete(PROFILES[0].id)
+    plain_index.upsert(Profile(id="new", text="inspection of welds", language="en"))
+    plain = {match.id: match.score for match in plain_index.search(query, top=10)}
+    for match, similarity in zip(results, reranker.similarity(query, [match.id for match in results]), strict=True):
+        assert match.score == pytest.approx(plain[match.id] + 0.5 * similarity, abs=1e-5)
+
+
+def test_a_missing_model_directory_is_refused_without_download(tmp_path: Any) -> None:
+    with pytest.raises(ValueError, match="never downloaded"):
+        EmbeddingReranker.from_local_model(tmp_path / "sentence-transformers/all-MiniLM-L6-v2")

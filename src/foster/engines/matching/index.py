@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import bm25s  # type: ignore[import-untyped]
 import numpy as np
@@ -138,6 +138,16 @@ class Reranker(Protocol):
     def similarity(self, query_text: str, profile_ids: Sequence[str]) -> Sequence[float]:
         """Similarity in [0, 1] between the query and each profile, in the order given."""
         ...
+
+
+@runtime_checkable
+class ProfileAwareReranker(Protocol):
+    """A re-ranker that keeps something per profile (an embedding): the index tells it of every
+    profile built, added, changed or deleted (``dense.EmbeddingReranker``)."""
+
+    def add(self, items: Iterable[tuple[str, str]]) -> None: ...
+
+    def remove(self, profile_id: str) -> None: ...
 
 
 @dataclass(slots=True)
@@ -308,9 +318,14 @@ class _Channel:
             self.row_start, self.row_terms, self.row_counts = rows["start"], rows["terms"], rows["counts"]
 
 
+def _profile_text(profile: Profile) -> str:
+    """What is analysed (and embedded) of a profile: its name and its text, cleaned."""
+    return clean_text(f"{profile.name}\n{profile.text}")
+
+
 def analyse_profiles(profiles: Sequence[Profile], glossary: Glossary) -> list[_Document]:
     """Both channels' tokens for each profile (its name and text analysed together)."""
-    texts = [clean_text(f"{profile.name}\n{profile.text}") for profile in profiles]
+    texts = [_profile_text(profile) for profile in profiles]
     documents = []
     for profile, text, terms in zip(profiles, texts, analyse_many(texts), strict=True):
         hits = glossary.find(terms, text)
@@ -396,6 +411,8 @@ class MatchingIndex:
         index = cls(settings, glossary, reranker)
         unique = list({profile.id: profile for profile in profiles}.values())
         index._build_main(_analyse_in_parallel(unique, index.glossary, workers))
+        if isinstance(reranker, ProfileAwareReranker):
+            reranker.add((profile.id, _profile_text(profile)) for profile in unique)
         return index
 
     def _build_main(self, documents: Sequence[_Document]) -> None:
@@ -412,11 +429,15 @@ class MatchingIndex:
         self._tombstone(profile.id)
         (document,) = analyse_profiles([profile], self.glossary)
         self._delta[profile.id] = (document, Counter(document.lexical), Counter(document.concepts))
+        if isinstance(self.reranker, ProfileAwareReranker):
+            self.reranker.add([(profile.id, _profile_text(profile))])
         if len(self._delta) > self.settings.merge_after:
             self.rebuild()
 
     def delete(self, profile_id: str) -> bool:
         """Remove one profile; ``False`` when there was none with that id."""
+        if isinstance(self.reranker, ProfileAwareReranker):
+            self.reranker.remove(profile_id)
         return self._tombstone(profile_id)
 
     def _tombstone(self, profile_id: str) -> bool:
@@ -540,9 +561,8 @@ class MatchingIndex:
             similarity = np.asarray(
                 self.reranker.similarity(query.text, [profiles[row].id for row in best]), dtype=np.float32
             )
-            reranked = score[best] + settings.rerank_weight * similarity
-            best = best[np.lexsort((best, -reranked))]
-            score[best] = reranked[np.argsort(np.argsort(-reranked))]
+            score[best] = score[best] + settings.rerank_weight * similarity
+            best = best[np.lexsort((best, -score[best]))]
         best = best[:top]
         reasons: list[MatchReason | None] = [None] * len(best)
         if explain:

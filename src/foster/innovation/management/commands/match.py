@@ -21,6 +21,7 @@ from foster.engines.matching import (
     evaluate_runs,
     whitespace_baseline,
 )
+from foster.engines.matching.dense import EmbeddingReranker
 from foster.engines.matching.evaluation import GROUPS
 from foster.engines.matching.jsonl import read_profiles, read_queries, read_results, result_line
 
@@ -55,6 +56,12 @@ class Command(BaseCommand):
             "--explain", action="store_true", help="run: add each result's shared terms and concepts (key 'why')."
         )
         parser.add_argument("--save-index", metavar="DIR", help="Also save the built index to this directory.")
+        parser.add_argument(
+            "--rerank-model",
+            metavar="DIR",
+            help="Optional: re-rank the best 50 by a sentence-embedding model stored in DIR (needs the optional "
+            "sentence-transformers install; never downloads). Default: no re-ranking.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["top"] <= 0:
@@ -77,7 +84,13 @@ class Command(BaseCommand):
         self, profiles: Sequence[Profile], queries: Sequence[JudgedQuery], options: Mapping[str, Any]
     ) -> list[list[Match]]:
         started = time.perf_counter()
-        index = MatchingIndex.build(profiles)
+        reranker = None
+        if options.get("rerank_model"):
+            try:
+                reranker = EmbeddingReranker.from_local_model(options["rerank_model"])
+            except (ValueError, ImportError) as error:
+                raise CommandError(f"--rerank-model: {error}") from None
+        index = MatchingIndex.build(profiles, reranker=reranker)
         built = time.perf_counter()
         if options["save_index"]:
             index.save(options["save_index"])
