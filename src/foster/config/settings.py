@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "foster.portal",
     "foster.selection",
     "foster.innovation",
+    "foster.learning",
 ]
 
 MIDDLEWARE = [
