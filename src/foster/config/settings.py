@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "foster.selection",
     "foster.innovation",
     "foster.learning",
+    "foster.cohorts",
 ]
 
 MIDDLEWARE = [

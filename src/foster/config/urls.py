@@ -25,6 +25,7 @@ urlpatterns = [
     path("applications/", include("foster.applications.urls")),
     path("innovation/", include("foster.innovation.urls")),
     path("learning/", include("foster.learning.urls")),
+    path("cohorts/", include("foster.cohorts.urls")),
     path("selection/", include("foster.selection.urls")),
     path("", include("foster.portal.urls")),
 ]
