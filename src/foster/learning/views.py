@@ -450,7 +450,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     )
     markable = [enrolment for enrolment in enrolments if enrolment.status != EnrolmentStatus.WAITLISTED]
     initial = {"attended": [enrolment.pk for enrolment in markable if enrolment.status == EnrolmentStatus.COMPLETED]}
-    form = AttendanceForm(request.POST or None, enrolments=markable, initial=initial)
+    form = AttendanceForm(request.POST if request.method == "POST" else None, enrolments=markable, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = attendance_mark(
