@@ -38,8 +38,8 @@ from tests.authorization_matrix import (
     matrix_rows,
     route_string_sample,
 )
-from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.cohorts import authorization_objects as cohort_objects
+from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.finance import authorization_objects as finance_objects
 from tests.innovation import authorization_objects as innovation_objects
 from tests.learning import authorization_objects as learning_objects
