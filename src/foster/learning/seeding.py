@@ -34,7 +34,7 @@ from foster.programs.models import Program
 from foster.registry.choices import AIAdoption, SizeClass
 from foster.registry.models import Company, CompanyMembership
 
-DEMO_LEARNER_PASSWORD = "foster-demo-2026"
+DEMO_LEARNER_PASSWORD = "foster-demo-2026"  # noqa: S105  (the demo log-in, printed by `foster demo`)
 DEMO_SME_OWNER = "owner@sme.demo.foster.kr"
 
 # code, title ko, title en, topic, area, level, audience, delivery, region, hours, summary ko, summary en
