@@ -185,7 +185,7 @@ def test_the_certificate_pdf_names_the_holder_and_course_in_korean(sme: Sme, age
         "수료증",
         "김대표",
         "(주)한빛정밀",
-        "“제조 현장의 AI 품질검사”",
+        "제조 현장의 AI 품질검사",
         "16시간",
         enrolment.certificate_code[:4],
     ):

@@ -75,7 +75,7 @@ def certificate_pdf(enrolment: Enrolment, *, verify_url: str) -> bytes:
     period = start.strftime("%Y-%m-%d") if start.date() == end.date() else f"{start:%Y-%m-%d} ~ {end:%Y-%m-%d}"
     lines = [
         _("has completed the course"),
-        f"“{course.title}”",
+        course.title,
         _("%(hours)s hours, %(period)s") % {"hours": course.hours, "period": period},
     ]
     y = height - 150 * mm
