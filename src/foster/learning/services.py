@@ -7,7 +7,7 @@ changed once the transaction has committed (``transaction.on_commit``).
 Seats: ``enrolment_create``, ``enrolment_cancel`` and ``attendance_mark`` lock the session row
 (``select_for_update``) before they count or change its seats, so concurrent enrolments into the
 last seats are served one after the other: a session never seats more than its capacity, and the
-rest wait in the order they came (ADR 0012).
+rest wait in the order they came (ADR 0010).
 """
 
 from __future__ import annotations
