@@ -25,7 +25,8 @@ class CohortForm(forms.Form):
 
     def __init__(self, *args: Any, partners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = [("", "—"), *((partner.pk, partner.name) for partner in partners)]
+        choices = [("", "—"), *((partner.pk, partner.name) for partner in partners)]
+        self.fields["partner"].choices = choices  # type: ignore[attr-defined]
 
     def to_data(self) -> CohortData:
         data = self.cleaned_data
@@ -78,7 +79,7 @@ class InvestmentForm(forms.Form):
     def __init__(self, *args: Any, funds: list[Any], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", str(uuid.uuid4()))
         super().__init__(*args, **kwargs)
-        self.fields["fund_program"].choices = [
+        self.fields["fund_program"].choices = [  # type: ignore[attr-defined]
             (program.pk, in_language(program.name_ko, program.name_en)) for program in funds
         ]
 
@@ -108,7 +109,7 @@ class PartnerForm(forms.Form):
 
     def __init__(self, *args: Any, programs: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].choices = [
+        self.fields["program"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *((program.pk, in_language(program.name_ko, program.name_en)) for program in programs),
         ]

@@ -240,7 +240,7 @@ def follow_on_investment_record(*, user: Any, startup: CohortStartup, data: Inve
     if not user.has_perm("cohorts.record_investment"):
         raise PermissionDenied(_("Only the fund's officials record its investments."))
     errors: dict[str, list[str]] = {}
-    program = Program.objects.filter(pk=data.fund_program_id).first()
+    program = Program.objects.filter(pk=data.fund_program_id).first() if data.fund_program_id is not None else None
     if program is None:
         errors["fund_program"] = [_("Choose the fund that invests.")]
     if not (data.round_name or "").strip():

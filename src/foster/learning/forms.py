@@ -118,7 +118,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, enrolments: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [
+        self.fields["attended"].choices = [  # type: ignore[attr-defined]
             (enrolment.pk, enrolment.user.full_name or enrolment.user.email) for enrolment in enrolments
         ]
 
@@ -166,7 +166,7 @@ class ConsultingRequestForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [
+        self.fields["agency"].choices = [  # type: ignore[attr-defined]
             (agency.pk, in_language(agency.name_ko, agency.name_en)) for agency in agencies
         ]
 

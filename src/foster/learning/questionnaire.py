@@ -17,15 +17,19 @@ VERSION = 1
 
 AREAS: tuple[str, ...] = ("strategy", "data", "people", "processes", "infrastructure")
 
-SCORING = {
+MIN_LEVEL = 1
+MAX_LEVEL = 5
+OVERALL_AT_MOST_ABOVE_WEAKEST = 1
+
+SCORING: dict[str, object] = {
     # An area's level: the mean of its answers' points, rounded half up (2.5 -> 3).
     "area_level": "mean_of_points_rounded_half_up",
     # The overall level: the mean of the five areas' mean points, rounded half up, but at most one
     # level above the weakest area (a company with one area at level 1 is not overall at level 4).
     "overall_level": "mean_of_area_means_rounded_half_up",
-    "overall_at_most_above_weakest": 1,
-    "min_level": 1,
-    "max_level": 5,
+    "overall_at_most_above_weakest": OVERALL_AT_MOST_ABOVE_WEAKEST,
+    "min_level": MIN_LEVEL,
+    "max_level": MAX_LEVEL,
 }
 
 
@@ -326,8 +330,8 @@ def score(answers: Mapping[str, int]) -> Result:
         area_means_exact[area] = Decimal(sum(points)) / Decimal(len(points))
     area_levels = {area: _round_half_up(mean) for area, mean in area_means_exact.items()}
     overall_exact = sum(area_means_exact.values(), Decimal(0)) / Decimal(len(AREAS))
-    cap = min(area_levels.values()) + int(SCORING["overall_at_most_above_weakest"])
-    overall = max(int(SCORING["min_level"]), min(_round_half_up(overall_exact), cap, int(SCORING["max_level"])))
+    cap = min(area_levels.values()) + OVERALL_AT_MOST_ABOVE_WEAKEST
+    overall = max(MIN_LEVEL, min(_round_half_up(overall_exact), cap, MAX_LEVEL))
     return Result(
         area_levels=area_levels,
         area_means={area: round(float(mean), 2) for area, mean in area_means_exact.items()},

@@ -298,7 +298,7 @@ PROBLEMS = (
     "",
 )
 
-ADOPTION_BASE = {
+ADOPTION_BASE: dict[str, float] = {
     AIAdoption.NONE: 1.6,
     AIAdoption.EXPLORING: 2.2,
     AIAdoption.PILOTING: 2.9,
@@ -476,7 +476,7 @@ def _diagnostics(
     """Diagnostics of about 400 SMEs across sectors; a third of them took it again months later."""
     companies = list(
         Company.objects.filter(size_class__in=[SizeClass.SMALL, SizeClass.MEDIUM, SizeClass.STARTUP])
-        .exclude(pk=exclude)
+        .exclude(pk=exclude or 0)
         .order_by("id")[:2000]
     )
     chosen = generator.sample(companies, min(400, len(companies)))
@@ -562,7 +562,7 @@ def learning_seed(*, seed: int = 2026, now: dt.datetime | None = None) -> int:
     owner_company = CompanyMembership.objects.filter(user=owner).values_list("company_id", flat=True).first()
     sme_ids = list(
         Company.objects.filter(size_class__in=[SizeClass.SMALL, SizeClass.MEDIUM])
-        .exclude(pk=owner_company)
+        .exclude(pk=owner_company or 0)
         .order_by("id")
         .values_list("pk", flat=True)[:60]
     )

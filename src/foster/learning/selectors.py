@@ -178,10 +178,10 @@ def diagnostic_levels_by_segment(*, year: int | None = None) -> list[DiagnosticS
     for row in diagnostics.order_by("company_id", "created_at", "id").values(
         "company_id", "company__ksic_section", "company__size_class", "overall_level", "area_levels"
     ):
-        latest[row["company_id"]] = row  # the last row per company wins
+        latest[row["company_id"]] = dict(row)  # the last row per company wins
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in latest.values():
-        groups[(row["company__ksic_section"], row["company__size_class"])].append(row)
+    for latest_row in latest.values():
+        groups[(latest_row["company__ksic_section"], latest_row["company__size_class"])].append(latest_row)
     segments = []
     for (section, size_class), rows in sorted(groups.items()):
         count = len(rows)
@@ -214,7 +214,11 @@ def diagnostic_level_distribution() -> dict[int, int]:
 def consulting_figures() -> dict[str, Any]:
     """Requests by status and the mean satisfaction of closed requests with feedback."""
     by_status = Counter(ConsultingRequest.objects.values_list("status", flat=True))
-    rated = list(ConsultingRequest.objects.filter(satisfaction__isnull=False).values_list("satisfaction", flat=True))
+    rated = [
+        int(value)
+        for value in ConsultingRequest.objects.filter(satisfaction__isnull=False).values_list("satisfaction", flat=True)
+        if value is not None
+    ]
     return {
         "by_status": {status: by_status.get(status, 0) for status in ConsultingStatus.values},
         "mean_satisfaction": round(sum(rated) / len(rated), 2) if rated else None,

@@ -500,6 +500,7 @@ def consultant_add(*, user: Any, agency: Agency, data: ConsultantData) -> Consul
         errors["load_limit"] = [_("Enter between 1 and 50 open requests.")]
     if errors:
         raise ValidationError(errors)
+    assert expert is not None
     with transaction.atomic():
         consultant = Consultant.objects.create(
             agency=agency,
@@ -529,7 +530,11 @@ def consulting_request_create(*, user: Any, company: Company, data: ConsultingRe
     """A company's request for consulting to an agency that has a consultant pool."""
     _require(user, "learning.request_consulting", company, _("Only the company's members request consulting."))
     errors: dict[str, list[str]] = {}
-    agency = Agency.objects.filter(pk=data.agency_id, consultants__is_active=True).distinct().first()
+    agency = (
+        Agency.objects.filter(pk=data.agency_id, consultants__is_active=True).distinct().first()
+        if data.agency_id is not None
+        else None
+    )
     if agency is None:
         errors["agency"] = [_("Choose an agency that offers consulting.")]
     if data.topic not in Area.values:

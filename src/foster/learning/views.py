@@ -6,6 +6,7 @@ through one service; a refusal comes back on the form and changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -111,7 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for company in companies:
         company.latest_diagnostic = latest_diagnostic(company.pk)  # type: ignore[attr-defined]
     enrolments = list(
-        Enrolment.objects.filter(user=user)
+        Enrolment.objects.filter(user_id=user.pk or 0)
         .exclude(status=EnrolmentStatus.CANCELLED)
         .select_related("session__course")
         .order_by("-session__starts_at")
@@ -128,13 +129,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "companies": companies,
         "enrolments": enrolments,
         "own_requests": requests.filter(company_id__in=member_company_ids(user)),
-        "assigned_requests": requests.filter(consultant__user=user).exclude(status=ConsultingStatus.CANCELLED),
+        "assigned_requests": requests.filter(consultant__user_id=user.pk or 0).exclude(status=ConsultingStatus.CANCELLED),
         "is_official": is_agency_official(user),
         "can_view_figures": user.has_perm("learning.view_learning_figures"),
     }
     if is_agency_official(user):
         context["managed_sessions"] = session_managed_queryset_for(user).filter(
-            starts_at__gte=now - timezone.timedelta(days=60)
+            starts_at__gte=now - dt.timedelta(days=60)
         )[:40]
         context["agency_requests"] = requests.filter(agency_id__in=agency_ids_of(user))[:50]
         context["waiting_count"] = requests.filter(
