@@ -150,6 +150,7 @@ def _selected_startups(call: Call, count: int, generator: random.Random) -> None
     if form is None:
         form = ApplicationForm.objects.create(call=call, version=1, schema={"sections": []})
     taken = set(Application.objects.filter(call=call).values_list("company_id", flat=True))
+    taken |= set(Company.objects.filter(cohort_places__isnull=False).values_list("pk", flat=True))  # one cohort each
     candidates = list(
         Company.objects.filter(size_class=SizeClass.STARTUP, startup_profile__isnull=False)
         .exclude(pk__in=taken)

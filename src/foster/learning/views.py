@@ -75,6 +75,8 @@ from foster.learning.services import (
     session_create,
     waiting_position,
 )
+from foster.registry import ksic
+from foster.registry.choices import SizeClass
 from foster.registry.models import Company
 from foster.registry.selectors import company_queryset_for
 
@@ -129,8 +131,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "companies": companies,
         "enrolments": enrolments,
         "own_requests": requests.filter(company_id__in=member_company_ids(user)),
-        "assigned_requests": requests.filter(consultant__user_id=user.pk or 0).exclude(status=ConsultingStatus.CANCELLED),
+        "assigned_requests": requests.filter(consultant__user_id=user.pk or 0).exclude(
+            status=ConsultingStatus.CANCELLED
+        ),
         "is_official": is_agency_official(user),
+        "can_enrol": user.has_perm("learning.enrol"),
         "can_view_figures": user.has_perm("learning.view_learning_figures"),
     }
     if is_agency_official(user):
@@ -143,7 +148,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ).count()
     if context["can_view_figures"]:
         context["participants_by_year"] = education_participants_by_year()
-        context["segments"] = diagnostic_levels_by_segment()[:40]
+        sections = ksic.sections()
+        sizes = dict(SizeClass.choices)
+        context["segments"] = [
+            {
+                "section": f"{segment.ksic_section} {sections[segment.ksic_section].name}"
+                if segment.ksic_section in sections
+                else segment.ksic_section,
+                "size_class": sizes.get(segment.size_class, segment.size_class),
+                "companies": segment.companies,
+                "mean_overall_level": segment.mean_overall_level,
+            }
+            for segment in diagnostic_levels_by_segment()[:60]
+        ]
         context["consulting"] = consulting_figures()
         context["area_labels"] = dict(Area.choices)
     return render(request, "learning/dashboard.html", context)
