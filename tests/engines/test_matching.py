@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 from foster.engines.matching import (
+    Concept,
+    Glossary,
     JudgedQuery,
     MatchFilters,
     MatchingIndex,
@@ -403,3 +405,25 @@ def test_embedding_reranker_follows_the_index_and_adds_its_weighted_similarity()
 def test_a_missing_model_directory_is_refused_without_download(tmp_path: Any) -> None:
     with pytest.raises(ValueError, match="never downloaded"):
         EmbeddingReranker.from_local_model(tmp_path / "sentence-transformers/all-MiniLM-L6-v2")
+
+
+# ---------------------------------------------------------------------------- analysis details
+def test_negation_prefixes_and_word_making_suffixes_are_kept() -> None:
+    assert analyse("불량을 못 잡는다") == ["불량", "못잡"]  # not "잡": it would say the opposite
+    assert analyse("재방문이 줄었다") == ["재방문", "방문", "줄"]
+    assert analyse("손님이 많다") == ["손", "손님", "많"]
+    assert analyse("자동화") == ["자동", "자동화"]
+
+
+def test_a_glossary_term_that_analysis_would_make_vague_is_not_matched_by_its_remains() -> None:
+    glossary = Glossary(
+        [
+            Concept("no_show", ("booking",), ("노쇼",), ("no show",)),  # "no" is a stop word: "show" alone
+            Concept("kyc", ("finance",), ("고객 확인",), ("customer due diligence",)),  # 고객 is a stop term
+            Concept("missed", ("quality",), ("못 잡다",), ("slip through",)),
+        ]
+    )
+    assert glossary.find(analyse("a trade show for shoes")).counts == {}
+    assert glossary.find(analyse("출고 전 확인 절차")).counts == {}
+    assert glossary.find(analyse("야간에 불량을 못 잡아요")).counts == {"missed": 1}
+    assert glossary.find(analyse("no-show guests cost us a fortune")).counts == {}  # honest: lost with "no"

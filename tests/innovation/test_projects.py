@@ -442,3 +442,20 @@ def test_startup_search_by_name_or_registration_number(startup: Side) -> None:
     assert startup_search(f"{number[:3]}-{number[3:5]}") == [startup.company]
     assert startup_search("x") == []  # one letter finds nothing
     assert startup_search("없는회사이름입니다") == []
+
+
+def test_project_steps_are_notified_to_the_other_side(large: Side, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        proposer, project, milestone = running_project(large)
+    with django_capture_on_commit_callbacks(execute=True):
+        poc_milestone_submit(user=proposer.user, milestone=milestone, note="결과")
+    with django_capture_on_commit_callbacks(execute=True):
+        poc_milestone_decide(user=large.user, milestone=milestone, accept=True)
+    kinds = list(Notification.objects.order_by("pk").values_list("user", "kind", "subject"))
+    assert kinds == [
+        (large.user.pk, "proposal_received", f"새 제안서: {project.challenge.title}"),
+        (proposer.user.pk, "proposal_decision", f"제안서 결정 안내: {project.challenge.title}"),
+        (proposer.user.pk, "poc_update", f"프로젝트 시작: {project.challenge.title}"),
+        (large.user.pk, "poc_update", "산출물 제출: 야간 영상 검증"),
+        (proposer.user.pk, "poc_update", "산출물 승인됨: 야간 영상 검증"),
+    ]

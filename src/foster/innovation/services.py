@@ -679,6 +679,14 @@ def proposal_notify(*, proposal_id: int, kind: str) -> None:
     _notify_users(kind=kind, users=company_users(proposal.company_id), url=url, words=decided)
 
 
+def _project_notify_after_commit(
+    project_id: int, *, to_owner: bool, words: Callable[[PocProject], tuple[str, str]]
+) -> None:
+    """Once the transaction commits, tell the owner's side (``to_owner``) or the startup's members of
+    a change of the project, with ``words(project)`` as (subject, body) in each recipient's language."""
+    transaction.on_commit(lambda: _project_notify(project_id=project_id, to_owner=to_owner, words=words))
+
+
 def _project_notify(*, project_id: int, to_owner: bool, words: Callable[[PocProject], tuple[str, str]]) -> None:
     project = PocProject.objects.select_related("challenge", "company").get(pk=project_id)
     users = owner_side_users(project.challenge) if to_owner else company_users(project.company_id)
@@ -1005,20 +1013,17 @@ def poc_project_start(*, user: Any, project: PocProject, starts_on: dt.date | No
             target=project,
             changes={"state": [before["state"], project.state], "starts_on": jsonable_values(before)["starts_on"]},
         )
-        project_id = project.pk
-        transaction.on_commit(
-            lambda: _project_notify(
-                project_id=project_id,
-                to_owner=False,
-                words=lambda project: (
-                    _("Project started: %(challenge)s") % {"challenge": project.challenge.title},
-                    _(
-                        "The proof-of-concept project for “%(challenge)s” has started. "
-                        "Submit each deliverable by its due date."
-                    )
-                    % {"challenge": project.challenge.title},
-                ),
-            )
+        _project_notify_after_commit(
+            project.pk,
+            to_owner=False,
+            words=lambda project: (
+                _("Project started: %(challenge)s") % {"challenge": project.challenge.title},
+                _(
+                    "The proof-of-concept project for “%(challenge)s” has started. "
+                    "Submit each deliverable by its due date."
+                )
+                % {"challenge": project.challenge.title},
+            ),
         )
     return project
 
@@ -1061,16 +1066,14 @@ def poc_milestone_submit(*, user: Any, milestone: PocMilestone, note: str, uploa
             changes={"state": [before, milestone.state], "file": milestone.file_name},
         )
         project_id, title = project.pk, milestone.title
-        transaction.on_commit(
-            lambda: _project_notify(
-                project_id=project_id,
-                to_owner=True,
-                words=lambda project: (
-                    _("Deliverable submitted: %(milestone)s") % {"milestone": title},
-                    _("%(company)s submitted the deliverable of “%(milestone)s”. Accept it or return it with feedback.")
-                    % {"company": project.company.name, "milestone": title},
-                ),
-            )
+        _project_notify_after_commit(
+            project_id,
+            to_owner=True,
+            words=lambda project: (
+                _("Deliverable submitted: %(milestone)s") % {"milestone": title},
+                _("%(company)s submitted the deliverable of “%(milestone)s”. Accept it or return it with feedback.")
+                % {"company": project.company.name, "milestone": title},
+            ),
         )
     return milestone
 
@@ -1107,18 +1110,15 @@ def poc_milestone_decide(*, user: Any, milestone: PocMilestone, accept: bool, fe
             changes={"state": [before, milestone.state]},
         )
         project_id, title, state = milestone.project_id, milestone.title, milestone.state
-        transaction.on_commit(
-            lambda: _project_notify(
-                project_id=project_id,
-                to_owner=False,
-                words=lambda project: (
-                    _("Deliverable %(state)s: %(milestone)s")
-                    % {"state": MilestoneState(state).label, "milestone": title},
-                    _("The deliverable of “%(milestone)s” is now: %(state)s.")
-                    % {"milestone": title, "state": MilestoneState(state).label}
-                    + (f"\n\n{feedback_text}" if feedback_text else ""),
-                ),
-            )
+        _project_notify_after_commit(
+            project_id,
+            to_owner=False,
+            words=lambda project: (
+                _("Deliverable %(state)s: %(milestone)s") % {"state": MilestoneState(state).label, "milestone": title},
+                _("The deliverable of “%(milestone)s” is now: %(state)s.")
+                % {"milestone": title, "state": MilestoneState(state).label}
+                + (f"\n\n{feedback_text}" if feedback_text else ""),
+            ),
         )
     return milestone
 
@@ -1172,17 +1172,14 @@ def poc_project_complete(
             target=project,
             changes={"state": [PocState.RUNNING, PocState.COMPLETED], "outcome": outcome},
         )
-        project_id = project.pk
-        transaction.on_commit(
-            lambda: _project_notify(
-                project_id=project_id,
-                to_owner=False,
-                words=lambda project: (
-                    _("Project completed: %(challenge)s") % {"challenge": project.challenge.title},
-                    _("The proof-of-concept project for “%(challenge)s” was completed: %(outcome)s.")
-                    % {"challenge": project.challenge.title, "outcome": PocOutcome(project.outcome).label},
-                ),
-            )
+        _project_notify_after_commit(
+            project.pk,
+            to_owner=False,
+            words=lambda project: (
+                _("Project completed: %(challenge)s") % {"challenge": project.challenge.title},
+                _("The proof-of-concept project for “%(challenge)s” was completed: %(outcome)s.")
+                % {"challenge": project.challenge.title, "outcome": PocOutcome(project.outcome).label},
+            ),
         )
     return project
 
@@ -1210,17 +1207,14 @@ def poc_project_stop(*, user: Any, project: PocProject, reason: str) -> PocProje
             reason=reason_text,
             changes={"state": [before, PocState.STOPPED]},
         )
-        project_id = project.pk
-        transaction.on_commit(
-            lambda: _project_notify(
-                project_id=project_id,
-                to_owner=False,
-                words=lambda project: (
-                    _("Project stopped: %(challenge)s") % {"challenge": project.challenge.title},
-                    _("The proof-of-concept project for “%(challenge)s” was stopped: %(reason)s")
-                    % {"challenge": project.challenge.title, "reason": reason_text},
-                ),
-            )
+        _project_notify_after_commit(
+            project.pk,
+            to_owner=False,
+            words=lambda project: (
+                _("Project stopped: %(challenge)s") % {"challenge": project.challenge.title},
+                _("The proof-of-concept project for “%(challenge)s” was stopped: %(reason)s")
+                % {"challenge": project.challenge.title, "reason": reason_text},
+            ),
         )
     return project
 
@@ -1300,20 +1294,17 @@ def success_case_save(*, user: Any, project: PocProject, data: SuccessCaseData) 
         case.published_at = None
         case.save()
         audit_event_record(actor=user, action="innovation.success_case_save", target=case, changes=changes)
-        project_id = project.pk
-        transaction.on_commit(
-            lambda: _project_notify(
-                project_id=project_id,
-                to_owner=not owner_side,
-                words=lambda project: (
-                    _("Success case to approve: %(challenge)s") % {"challenge": project.challenge.title},
-                    _(
-                        "A success case of the project for “%(challenge)s” was written. "
-                        "It is published on the portal once both sides approve it."
-                    )
-                    % {"challenge": project.challenge.title},
-                ),
-            )
+        _project_notify_after_commit(
+            project.pk,
+            to_owner=not owner_side,
+            words=lambda project: (
+                _("Success case to approve: %(challenge)s") % {"challenge": project.challenge.title},
+                _(
+                    "A success case of the project for “%(challenge)s” was written. "
+                    "It is published on the portal once both sides approve it."
+                )
+                % {"challenge": project.challenge.title},
+            ),
         )
     return case
 

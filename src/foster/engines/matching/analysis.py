@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -437,16 +437,45 @@ def english_surface_forms(text: str) -> dict[str, str]:
     return forms
 
 
-def _korean_terms(tokens: Iterable[Any]) -> list[str]:
+NEGATING_ADVERBS = frozenset({"안", "못"})
+"""Adverbs that negate the verb after them: "못 잡는다" gives the term "못잡", not "잡" (which would
+say the opposite: a problem of missed defects would look like a solution that catches them)."""
+KEPT_NOUN_SUFFIXES = frozenset({"님", "화", "성", "률", "율", "량", "품", "자", "기", "용"})
+"""Noun suffixes (XSN) that make another word: "손님" is not "손" (hand), "자동화" not just
+"자동". The noun with its suffix is a term too, beside the bare noun."""
+_VERB_TAGS = frozenset({"VV", "VA"})
+_NOUN_TAGS = frozenset({"NNG", "NNP", "XR"})
+
+
+def _korean_terms(tokens: Sequence[Any]) -> list[str]:
+    """Content terms of Kiwi's tokens. Besides the nouns, roots and verb stems kept as they are: a
+    prefix (XPN: 재, 미, 비, 무 ...) joined to its noun is a term too ("재방문", "미검출"), so is a noun
+    with a word-making suffix ("손님", "자동화"); a verb negated by 안/못 is one term ("못잡")."""
     terms: list[str] = []
-    for token in tokens:
+    for position, token in enumerate(tokens):
         tag = token.tag.split("-", 1)[0]
+        previous = tokens[position - 1] if position else None
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
         if tag == "SL":
             terms.extend(english_terms(token.form))
         elif tag in KOREAN_CONTENT_TAGS:
+            previous_tag = previous.tag.split("-", 1)[0] if previous is not None else ""
+            if tag in _VERB_TAGS and previous_tag == "MAG" and previous.form in NEGATING_ADVERBS:
+                terms.append(previous.form + token.form)
+                continue
+            if tag in _NOUN_TAGS and previous_tag == "XPN" and previous.end == token.start:
+                terms.append(previous.form + token.form)
             for form in token.form.split():
                 if form not in KOREAN_STOP_TERMS:
                     terms.append(form)
+            if (
+                tag in _NOUN_TAGS
+                and following is not None
+                and following.tag.split("-", 1)[0] == "XSN"
+                and following.form in KEPT_NOUN_SUFFIXES
+                and following.start == token.end
+            ):
+                terms.append(token.form + following.form)
     return terms
 
 

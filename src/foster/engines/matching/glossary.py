@@ -82,6 +82,20 @@ def parse_glossary(text: str) -> list[Concept]:
     return concepts
 
 
+def _collapses(term: str, sequence: tuple[str, ...]) -> bool:
+    """Whether analysis lost what makes ``term`` specific, so that it would match far more than it
+    says: a phrase of several words left with one ("no show" → "show", "고객 확인" → "확인"), or a
+    Korean noun left with a shorter noun ("관리도" → "관리"; a verb such as "놓치다" → "놓치" is fine).
+    Such a term is not matched by its analysed words (a Korean one still matches as a compound)."""
+    words = term.split()
+    if len(words) >= 2 and len(sequence) == 1:
+        merged = any(word in sequence[0] for word in words[:-1])  # "못 잡다" → "못잡" keeps the phrase
+        return not merged
+    if len(words) == 1 and len(sequence) == 1 and _HANGUL_ONLY.match(term) and not term.endswith("다"):
+        return len(sequence[0]) < len(term) and term.startswith(sequence[0])
+    return False
+
+
 class Glossary:
     """Compiled concept matcher: term sequences by first term, and a regex for Korean compounds."""
 
@@ -91,9 +105,9 @@ class Glossary:
         compounds: dict[str, str] = {}
         terms = [(term, concept.id) for concept in concepts for term in (*concept.korean, *concept.english)]
         analysed = analyse_many([term for term, _ in terms])
-        for (_, concept_id), term_sequence in zip(terms, analysed, strict=True):
+        for (term, concept_id), term_sequence in zip(terms, analysed, strict=True):
             sequence = tuple(term_sequence)
-            if sequence:
+            if sequence and not _collapses(term, sequence):
                 entries = self._by_first_term.setdefault(sequence[0], [])
                 if (sequence, concept_id) not in entries:
                     entries.append((sequence, concept_id))
