@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,7 +171,7 @@ def test_an_owner_is_diagnosed_enrols_attends_and_gets_a_certificate(new_page: A
     with owner.expect_download() as download_info:
         owner.locator(f"#certificate-{enrolment.pk}").click()
     path = download_info.value.path()
-    pdf = open(path, "rb").read()
+    pdf = Path(path).read_bytes()
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf)
     for words in ("수료증", "김대표", "(주)한빛정밀", COURSE, "8시간", "중소벤처기업진흥공단"):
