@@ -22,3 +22,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "ai_in_use_count": by_adoption.get("in_use", 0) + by_adoption.get("ai_provider", 0),
     }
     return render(request, "portal/home.html", context)
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Public statistics: the figures of the plan the ministry publishes, with their source and date."""
+    from foster.kpi.figures import figure_providers
+
+    figures = [figure for figure in (provider.figure() for provider in figure_providers()) if figure.is_public]
+    utilization = next((figure for figure in figures if figure.key == "ai_utilization"), None)
+    context = {
+        "figures": figures,
+        "utilization": utilization,
+        "utilization_chart": utilization.chart if utilization else None,
+    }
+    return render(request, "portal/statistics.html", context)
