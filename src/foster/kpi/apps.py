@@ -10,6 +10,8 @@ class KpiConfig(AppConfig):
     verbose_name = _("KPIs and monitoring")
 
     def ready(self) -> None:
+        # Registers the `rules` permissions; without this import every permission is refused.
+        from foster.kpi import permissions  # noqa: F401
         from foster.kpi.figures import register_plan_figures
 
         register_plan_figures()
