@@ -249,7 +249,7 @@ class AIUtilizationProvider:
             for wave in waves
         )
         return RecordTable(
-            (_("Year"), _("Estimate"), _("95% interval"), _("Design effect"), _("Responses")),
+            (_("Year"), _("Estimate"), _("95% CI"), _("Design effect"), _("Responses")),
             rows,
             len(rows),
             _("The survey waves behind the rate; each wave links to its responses and domain estimates."),
@@ -307,7 +307,7 @@ def utilization_chart(waves: Sequence[Any], forecast: dict[str, Any]) -> dict[st
                 "arrayminus": [(wave.estimate or 0) - (wave.ci_low or 0) for wave in waves],
             },
             "marker": {"size": 10, "color": "#1d3557"},
-            "name": str(_("Survey estimate (95% interval)")),
+            "name": str(_("Survey estimate with its 95% CI")),
         }
     )
     data.append(
@@ -709,7 +709,7 @@ def register_plan_figures() -> None:
         ShareProvider(
             "liquidity_share",
             gettext_lazy("New liquidity to innovative growth areas"),
-            gettext_lazy("60% of new SME liquidity (KRW 5.7 of 9.8 trillion in 2025)"),
+            gettext_lazy("Target 60%: KRW 5.7 of 9.8 trillion of new SME liquidity in 2025"),
             gettext_lazy("Finance ledger: loan and guarantee approvals this year, net of cancellations"),
             gettext_lazy(
                 "The approvals to programs tagged AI, semiconductor or innovative growth, each linked to its entries."
@@ -721,7 +721,7 @@ def register_plan_figures() -> None:
         ShareProvider(
             "rnd_share",
             gettext_lazy("R&D to strategic technology"),
-            gettext_lazy("Over 50% of the new SME R&D budget"),
+            gettext_lazy("More than half (50%) of the new SME R&D budget"),
             gettext_lazy("Finance ledger: R&D approvals this year, net of cancellations"),
             gettext_lazy("The R&D approvals to strategic technology and AI programs, each linked to its entries."),
             rnd_share_monitor,
