@@ -44,8 +44,12 @@ def loan_approval(agency: Agency) -> Any:
         budget_fund(user=official, key=f"fund-{item.pk}", program=item, amount_krw=10**11)
     approvals = [
         agreement_approve(
-            user=official, key=f"approve-{item.pk}", program=item, company=CompanyFactory(),
-            instrument=Instrument.LOAN, amount_krw=amount,
+            user=official,
+            key=f"approve-{item.pk}",
+            program=item,
+            company=CompanyFactory(),
+            instrument=Instrument.LOAN,
+            amount_krw=amount,
         ).transfer
         for item, amount in ((program, 3_000_000_000), (other, 1_000_000_000))
     ]
@@ -128,7 +132,9 @@ def test_survey_and_wave_pages(headline: Survey, client_for: Callable[[str], Cli
     client = client_for(Role.AGENCY_OFFICIAL)
     detail = client.get(reverse("kpi:survey-detail", args=[headline.pk]))
     assert detail.status_code == 200
-    assert sum(stratum["sampled"] for stratum in detail.context["strata"]) == headline.waves.get(year=2026).response_count
+    assert (
+        sum(stratum["sampled"] for stratum in detail.context["strata"]) == headline.waves.get(year=2026).response_count
+    )
     wave = headline.waves.get(year=2024)
     page = client.get(reverse("kpi:wave-detail", args=[wave.pk]))
     assert page.context["logit"]["estimate"] == pytest.approx(wave.estimate)

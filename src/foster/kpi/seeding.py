@@ -46,8 +46,14 @@ def _frame() -> dict[str, list[tuple[int, str, str, str, str, str]]]:
     return strata
 
 
-def _wave_csv(strata: dict[str, list[tuple[int, str, str, str, str, str]]], year: int, size: int,
-              rng: random.Random, *, base_logit: float) -> bytes:
+def _wave_csv(
+    strata: dict[str, list[tuple[int, str, str, str, str, str]]],
+    year: int,
+    size: int,
+    rng: random.Random,
+    *,
+    base_logit: float,
+) -> bytes:
     population = sum(len(members) for members in strata.values())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
