@@ -152,7 +152,7 @@ def survey_design(
             rows_problem("answer_not_binary", numbers[bad_y].tolist(), "Rows {rows}: the answer must be 0 or 1.")
         )
     labels_of_rows = ["1"] * n if strata is None else [str(label) for label in strata]
-    stratum_labels, codes = np.unique(np.asarray(labels_of_rows, dtype=object), return_inverse=True)
+    stratum_labels, codes = np.unique(np.asarray(labels_of_rows, dtype=np.str_), return_inverse=True)
     codes = codes.astype(np.intp).reshape(-1)
     labels = tuple(str(label) for label in stratum_labels)
     counts = np.bincount(codes, minlength=len(labels))

@@ -171,7 +171,7 @@ def estimate_proportion(
     overall = _estimate(design, everyone, answered, method=method, level=level, with_deff=True)
     results: list[DomainEstimate] = []
     if domains is not None:
-        labels, codes = np.unique(np.asarray([str(label) for label in domains], dtype=object), return_inverse=True)
+        labels, codes = np.unique(np.asarray([str(label) for label in domains], dtype=np.str_), return_inverse=True)
         codes = codes.reshape(-1)
         for code, label in enumerate(labels):
             member = codes == code
