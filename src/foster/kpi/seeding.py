@@ -5,7 +5,7 @@ drawn from the demo registry by a stratified design, and the other 2024 survey t
 Each wave is a stratified sample of the registry's SMEs (startups, small and medium enterprises)
 by size class and region: n_h proportional to the stratum's size N_h (at least 2, at most N_h),
 about 500 in all, drawn without replacement. A respondent uses AI with a probability that rises
-by year (about 28% in 2024 toward 41% in 2026, higher for startups and companies already using AI
+by year (about 28% in 2024 toward 38% in 2026, higher for startups and companies already using AI
 in the registry). The waves go through the real import (``wave_import``) as Korean CSV files, so
 the demo shows what an import produces. Deterministic from the seed; does nothing if the headline
 survey exists.
@@ -28,7 +28,7 @@ from foster.registry.models import Company
 
 HEADLINE_CODE = "sme-ai-utilization"
 OTHER_CODE = "sme-ai-use-300"
-WAVE_LOGITS = {2024: math.log(0.24 / 0.76), 2025: math.log(0.30 / 0.70), 2026: math.log(0.36 / 0.64)}
+WAVE_LOGITS = {2024: math.log(0.19 / 0.81), 2025: math.log(0.235 / 0.765), 2026: math.log(0.285 / 0.715)}
 SIZE_EFFECTS = {"startup": 0.35, "small": -0.15, "medium": 0.10}
 ADOPTION_EFFECTS = {AIAdoption.IN_USE: 1.2, AIAdoption.AI_PROVIDER: 1.6, AIAdoption.PILOTING: 0.6}
 SAMPLE_SIZE = 500

@@ -44,9 +44,9 @@ def progress_chart(figures: list[Figure]) -> dict[str, Any]:
                 "orientation": "h",
                 "y": [figure.title for figure in shown],
                 "x": [min(float(figure.value or 0) / float(figure.target or 1), 1.5) for figure in shown],
-                "text": [figure.value_text.split(" (")[0] for figure in shown],
+                "text": [f"{float(figure.value or 0) / float(figure.target or 1):.0%}" for figure in shown],
                 "textposition": "auto",
-                "marker": {"color": ["#2a9d8f" if figure.status == "on_track" else "#e9c46a" for figure in shown]},
+                "marker": {"color": ["#1e7a6f" if figure.status == "on_track" else "#e9c46a" for figure in shown]},
                 "hoverinfo": "text",
             }
         ],
