@@ -14,17 +14,11 @@ from __future__ import annotations
 import argparse
 import math
 import platform
-import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import cpu_and_memory, timed  # noqa: E402
-
-from foster.engines.survey import IntervalMethod, estimate_proportion, survey_design  # noqa: E402
+from common import cpu_and_memory, timed
+from foster.engines.survey import IntervalMethod, estimate_proportion, survey_design
 
 
 def instance(rows: int, strata: int, seed: int = 8) -> dict[str, np.ndarray]:

@@ -112,7 +112,8 @@ def test_the_planner_follows_the_liquidity_share_to_its_transfers_and_downloads_
         page.get_by_role("button", name=korean("Download XLSX")).click()
     download = download_info.value
     assert download.suggested_filename.startswith("foster-plan-kpis-") and download.suggested_filename.endswith(".xlsx")
-    workbook = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    with open(download.path(), "rb") as handle:
+        workbook = openpyxl.load_workbook(io.BytesIO(handle.read()))
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert rows[0][0] == korean("Figure")
     titles = [row[0] for row in rows[1:]]
