@@ -30,7 +30,7 @@ HEADLINE_CODE = "sme-ai-utilization"
 OTHER_CODE = "sme-ai-use-300"
 WAVE_LOGITS = {2024: math.log(0.19 / 0.81), 2025: math.log(0.235 / 0.765), 2026: math.log(0.285 / 0.715)}
 SIZE_EFFECTS = {"startup": 0.35, "small": -0.15, "medium": 0.10}
-ADOPTION_EFFECTS = {AIAdoption.IN_USE: 1.2, AIAdoption.AI_PROVIDER: 1.6, AIAdoption.PILOTING: 0.6}
+ADOPTION_EFFECTS: dict[str, float] = {AIAdoption.IN_USE: 1.2, AIAdoption.AI_PROVIDER: 1.6, AIAdoption.PILOTING: 0.6}
 SAMPLE_SIZE = 500
 
 
