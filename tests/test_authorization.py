@@ -41,6 +41,7 @@ from tests.authorization_matrix import (
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.finance import authorization_objects as finance_objects
 from tests.innovation import authorization_objects as innovation_objects
+from tests.kpi import authorization_objects as kpi_objects
 from tests.programs import authorization_objects as program_objects
 from tests.registry.transfer_objects import company_import_for, company_import_upload
 from tests.reviews import authorization_objects as review_objects
@@ -57,6 +58,7 @@ APPS_WATCHED_FOR_WRITES = (
     "finance",
     "selection",
     "innovation",
+    "kpi",
 )
 
 
@@ -130,6 +132,7 @@ OBJECT_BUILDERS: dict[str, Callable[[World, str], Any]] = {
     **finance_objects.OBJECT_BUILDERS,
     **selection_objects.OBJECT_BUILDERS,
     **innovation_objects.OBJECT_BUILDERS,
+    **kpi_objects.OBJECT_BUILDERS,
 }
 
 
@@ -188,6 +191,7 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
     **finance_objects.world_payloads(),
     **innovation_objects.world_payloads(),
     **selection_objects.world_payloads(),
+    **kpi_objects.world_payloads(),
     **{
         key: lambda world, obj, key=key: application_objects.PAYLOADS[key](world.user, obj)
         for key in application_objects.PAYLOADS

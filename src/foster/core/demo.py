@@ -14,6 +14,7 @@ from foster.accounts.seeding import agencies_seed
 from foster.applications.seeding import applications_seed
 from foster.finance.seeding import finance_seed
 from foster.innovation.seeding import innovation_seed
+from foster.kpi.seeding import kpi_seed
 from foster.programs.seeding import programs_seed
 from foster.registry.choices import MembershipRole, SizeClass
 from foster.registry.models import Company, CompanyMembership
@@ -113,4 +114,5 @@ def demo_seed(
     reviews_seed(seed=seed)  # after the applications seed: scores closed calls' applications
     finance_seed(seed=seed)
     innovation_seed()  # after the demo users: the large company's member posts challenges
+    kpi_seed(seed=seed)  # survey waves drawn from the registry
     return created
