@@ -42,6 +42,7 @@ from tests.cohorts import authorization_objects as cohort_objects
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.finance import authorization_objects as finance_objects
 from tests.innovation import authorization_objects as innovation_objects
+from tests.kpi import authorization_objects as kpi_objects
 from tests.learning import authorization_objects as learning_objects
 from tests.programs import authorization_objects as program_objects
 from tests.registry.transfer_objects import company_import_for, company_import_upload
@@ -61,6 +62,7 @@ APPS_WATCHED_FOR_WRITES = (
     "innovation",
     "learning",
     "cohorts",
+    "kpi",
 )
 
 
@@ -136,6 +138,7 @@ OBJECT_BUILDERS: dict[str, Callable[[World, str], Any]] = {
     **innovation_objects.OBJECT_BUILDERS,
     **learning_objects.OBJECT_BUILDERS,
     **cohort_objects.OBJECT_BUILDERS,
+    **kpi_objects.OBJECT_BUILDERS,
 }
 
 
@@ -196,6 +199,7 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
     **selection_objects.world_payloads(),
     **learning_objects.world_payloads(),
     **cohort_objects.world_payloads(),
+    **kpi_objects.world_payloads(),
     **{
         key: lambda world, obj, key=key: application_objects.PAYLOADS[key](world.user, obj)
         for key in application_objects.PAYLOADS

@@ -123,6 +123,7 @@ def test_walk_through_the_registry_as_an_official_and_as_a_company_member(page: 
         "Foster AI 창업기업 육성 플랫폼",
         "홈",
         "접수 중인 공고",
+        "통계",
         "기업 목록",
         "일괄 등록",
         "사업 목록",
@@ -130,6 +131,7 @@ def test_walk_through_the_registry_as_an_official_and_as_a_company_member(page: 
         "심사",
         "개방형 혁신",
         "재무",
+        "계획 성과지표",
         "알림",
     ]
     check_page(page, "03-home-ko-official")

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "foster.portal",
     "foster.selection",
     "foster.innovation",
+    "foster.kpi",  # before learning: learning's ready() replaces the dashboard's education placeholder
     "foster.learning",
     "foster.cohorts",
 ]
@@ -158,6 +159,11 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "foster.kpi.staticfiles.PlotlyFinder",  # plotly.min.js from the installed plotly package
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -245,6 +251,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# KPIs: the exchange rate at which valuations in won are compared with the USD 1 billion unicorn line.
+FOSTER_KRW_PER_USD = env.int("FOSTER_KRW_PER_USD", default=1_400)
 
 # Registry
 FOSTER_IMPORT_MAX_ROWS = env.int("FOSTER_IMPORT_MAX_ROWS", default=1_000_000)

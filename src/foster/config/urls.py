@@ -26,6 +26,7 @@ urlpatterns = [
     path("innovation/", include("foster.innovation.urls")),
     path("learning/", include("foster.learning.urls")),
     path("cohorts/", include("foster.cohorts.urls")),
+    path("kpi/", include("foster.kpi.urls")),
     path("selection/", include("foster.selection.urls")),
     path("", include("foster.portal.urls")),
 ]

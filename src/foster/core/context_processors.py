@@ -53,6 +53,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     links: list[tuple[str, str | Promise]] = [
         (reverse("portal:home"), _("Home")),
         (reverse("calls:call-list"), _("Open calls")),
+        (reverse("portal:statistics"), _("Statistics")),
     ]
     if not user.is_authenticated:
         links.append((reverse("learning:course-calendar"), _("Courses")))
@@ -78,6 +79,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("cohorts:cohort-list"), _("Cohorts")))
         if user.has_perm("finance.view_monitors"):
             links.append((reverse("finance:monitors"), _("Finance")))
+        if user.has_perm("kpi.view_dashboard"):
+            links.append((reverse("kpi:dashboard"), _("Plan KPIs")))
         links.append((reverse("core:notification-list"), _("Notifications")))
         if user.is_staff:
             links.append((reverse("admin:index"), _("Administration")))

@@ -15,6 +15,7 @@ from foster.applications.seeding import applications_seed
 from foster.cohorts.seeding import cohorts_seed
 from foster.finance.seeding import finance_seed
 from foster.innovation.seeding import innovation_seed
+from foster.kpi.seeding import kpi_seed
 from foster.learning.seeding import learning_seed
 from foster.programs.seeding import programs_seed
 from foster.registry.choices import MembershipRole, SizeClass
@@ -124,4 +125,5 @@ def demo_seed(
     innovation_seed()  # after the demo users: the large company's member posts challenges
     learning_seed(seed=seed)  # courses, consultants, diagnostics of demo SMEs
     cohorts_seed(seed=seed)  # after innovation: the accelerator's startups are demo startups with profiles
+    kpi_seed(seed=seed)  # survey waves drawn from the registry
     return created

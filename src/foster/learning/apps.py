@@ -10,3 +10,6 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from foster.learning import permissions  # noqa: F401  (registers the rules)
+        from foster.learning.figures import register_learning_figures
+
+        register_learning_figures()

@@ -47,7 +47,7 @@ class EnrolmentStatus(models.TextChoices):
     SEATED = "seated", _("Seated")
     WAITLISTED = "waitlisted", _("On the waiting list")
     CANCELLED = "cancelled", _("Cancelled")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", _("Completed the course")
     ABSENT = "absent", _("Absent")
 
 

@@ -53,3 +53,18 @@ def success_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404(_("No such success case."))
     return render(request, "portal/success_case_detail.html", {"case": case, "project": case.project})
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Public statistics: the figures of the plan the ministry publishes, with their source and date."""
+    from foster.kpi.figures import figure_providers
+
+    figures = [figure for figure in (provider.figure() for provider in figure_providers()) if figure.is_public]
+    utilization = next((figure for figure in figures if figure.key == "ai_utilization"), None)
+    context = {
+        "figures": figures,
+        "utilization": utilization,
+        "utilization_chart": utilization.chart if utilization else None,
+    }
+    return render(request, "portal/statistics.html", context)

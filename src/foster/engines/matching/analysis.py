@@ -454,8 +454,8 @@ def _korean_terms(tokens: Sequence[Any]) -> list[str]:
     terms: list[str] = []
     for position, token in enumerate(tokens):
         tag = token.tag.split("-", 1)[0]
-        previous = tokens[position - 1] if position else None
-        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        previous: Any = tokens[position - 1] if position else None
+        following: Any = tokens[position + 1] if position + 1 < len(tokens) else None
         if tag == "SL":
             terms.extend(english_terms(token.form))
         elif tag in KOREAN_CONTENT_TAGS:
