@@ -229,6 +229,13 @@ PAYLOADS: dict[tuple[str, str], Any] = {
         "bio": "",
     },
     ("learning:consulting-assign", "POST"): lambda user, obj: {},
+    ("api:learning-diagnostic-list", "POST"): lambda user, obj: {
+        "company": obj.pk if obj else None,
+        "answers": all_answers(3),
+        "problem": "재고 예측이 어렵습니다",
+    },
+    ("api:learning-session-enrol", "POST"): lambda user, obj: {},
+    ("api:learning-enrolment-cancel", "POST"): lambda user, obj: {},
 }
 
 

@@ -233,3 +233,29 @@ def test_another_companys_diagnostic_is_not_found(sme: Sme, client_for: Any) -> 
     for role in ("company_member", "agency_official", "ministry_planner"):
         response = client_for(role).get(reverse("learning:diagnostic-detail", kwargs={"pk": diagnostic.pk}))
         assert response.status_code == 404
+
+
+def test_the_api_refuses_an_incomplete_questionnaire_and_returns_a_result_with_recommendations(sme: Sme) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")  # the API negotiates the language
+    client.force_authenticate(sme.user)
+    url = reverse("api:learning-diagnostic-list")
+    answers = all_answers(3)
+    del answers["people_leadership"]
+    response = client.post(url, {"company": sme.company.pk, "answers": answers, "problem": ""}, format="json")
+    assert response.status_code == 400
+    assert response.json()["__all__"] == [
+        "Answer every question before the result can be computed. Unanswered (1): "
+        "9. How well does management understand AI?"
+    ]
+    assert response.json()["people_leadership"] == ["Choose one answer."]
+    assert Diagnostic.objects.count() == 0
+    CallFactory(title_en="Open to everyone", eligibility_rules={"version": 1, "rules": []})
+    response = client.post(url, {"company": sme.company.pk, "answers": all_answers(4), "problem": ""}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["overall_level"], body["area_levels"]["data"]) == (4, 4)
+    assert [call["title"] for call in body["eligible_calls"]] == ["Open to everyone"]
+    assert body["matching_startups"] == []  # no problem typed
+    assert client.get(reverse("api:learning-diagnostic-detail", kwargs={"pk": body["id"]})).json()["id"] == body["id"]
