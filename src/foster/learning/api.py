@@ -185,7 +185,7 @@ class CourseSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             for key in ("region", "audience", "delivery", "level", "area")
             if self.request.query_params.get(key)
         }
-        return session_calendar(**filters)
+        return session_calendar(filters=filters)
 
     @extend_schema(request=None, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,10 +55,13 @@ def session_queryset() -> QuerySet[CourseSession]:
     return CourseSession.objects.select_related("course", "course__agency")
 
 
-def session_calendar(*, since: dt.datetime | None = None, **filters: str) -> QuerySet[CourseSession]:
+def session_calendar(
+    *, since: dt.datetime | None = None, filters: Mapping[str, str] | None = None
+) -> QuerySet[CourseSession]:
     """Sessions from ``since`` (default: today) on, by start; ``filters`` on the course: region,
     audience, delivery, level, area, topic (empty values are ignored). Online courses match any region."""
     start = since or timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    filters = filters or {}
     sessions = session_queryset().filter(starts_at__gte=start)
     for field in ("audience", "delivery", "level", "area", "topic"):
         if filters.get(field):

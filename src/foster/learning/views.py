@@ -284,7 +284,8 @@ def course_calendar(request: HttpRequest) -> HttpResponse:
     """Public: upcoming sessions by month, filtered by region, audience, delivery, level and area."""
     form = CalendarFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    sessions = list(session_calendar(**{key: value for key, value in filters.items() if value})[:CALENDAR_LIMIT])
+    chosen = {key: str(value) for key, value in filters.items() if value}
+    sessions = list(session_calendar(filters=chosen)[:CALENDAR_LIMIT])
     months: dict[str, list[CourseSession]] = {}
     for session in sessions:
         months.setdefault(timezone.localtime(session.starts_at).strftime("%Y-%m"), []).append(session)
