@@ -47,11 +47,12 @@ class CartSettings:
     donors; ``max_fit_rows``: a larger table is fitted on a random sample of this many rows;
     ``class_max_values``: an integer column with at most this many values is drawn as a class."""
 
-    min_leaf: int = 5
+    min_leaf: int = 10
     smoothing: bool = True
     max_fit_rows: int = 200_000
     class_max_values: int = 20
     spike_share: float = 0.7
+    common_min_rows: int = 0  # a value held by this many real rows is not smoothed (0: smooth every value)
     independent: bool = False  # the independent-marginals baseline: every column from its own marginal
 
 
@@ -172,6 +173,7 @@ class _NumericModel:
     low: float
     high: float
     spike: float | None
+    common: FloatArray  # values held by at least min_leaf rows: not identifying, kept as they are
 
 
 @dataclass
@@ -283,10 +285,12 @@ class CartSynthesizer:
             ]
         )
         spike = None
+        common = np.empty(0)
         if len(y):
             uniques, counts = np.unique(y, return_counts=True)
             if counts.max() > self.settings.spike_share * len(y):
                 spike = float(uniques[counts.argmax()])
+            common = uniques[counts >= self.settings.common_min_rows] if self.settings.common_min_rows else np.empty(0)
         step.numeric_model = _NumericModel(
             tree,
             donors,
@@ -295,6 +299,7 @@ class CartSynthesizer:
             float(y.min()) if len(y) else 0.0,
             float(y.max()) if len(y) else 0.0,
             spike,
+            common,
         )
         return step
 
@@ -321,6 +326,8 @@ class CartSynthesizer:
             noise = rng.standard_normal(n) * bandwidth
             if model.spike is not None:
                 noise[values == model.spike] = 0.0
+            if len(model.common):
+                noise[np.isin(values, model.common)] = 0.0
             values = np.clip(values + noise, model.low, model.high)
         return values
 

@@ -43,8 +43,9 @@ FloatArray = npt.NDArray[np.float64]
 RELATED_ASSOCIATION = 0.3
 CONTINGENCY_BINS = 10
 MAX_PAIR_ROWS = 50_000
-MAX_DCR_ROWS = 5_000
-MAX_DCR_REFERENCE_ROWS = 50_000
+MAX_DCR_ROWS = 2_000
+MAX_DCR_REFERENCE_ROWS = 20_000
+MAX_UTILITY_ROWS = 20_000
 MAX_ONE_HOT = 50
 GATE_MIN_DCR_RATIO = 0.8
 GATE_COPY_TOLERANCE = 0.001  # a tenth of a percent above the holdout's own repeat rate
@@ -102,38 +103,42 @@ def _pearson(x: FloatArray, y: FloatArray) -> float | None:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def _bins(column: Column, reference: Column) -> npt.NDArray[np.object_]:
-    """Keys for a contingency table: categories as written, numbers as one of ten bins of the real range."""
+def _codes(column: Column, reference: Column, lookup: dict[str, int] | None = None) -> tuple[npt.NDArray[np.int64], int]:
+    """Integer codes for a contingency table and how many there are: categories as written (through
+    ``lookup`` when given, unknown ones as one more code), numbers as one of ten bins of the real range
+    (missing as the eleventh)."""
     if column.kind not in SHAPE_KINDS_NUMERIC:
-        return text_key(column)
+        keys = text_key(column).astype(str)
+        if lookup is None:
+            uniques, inverse = np.unique(keys, return_inverse=True)
+            return inverse.astype(np.int64), len(uniques)
+        codes = np.array([lookup.get(key, len(lookup)) for key in keys.tolist()], dtype=np.int64)
+        return codes, len(lookup) + 1
     values = _floats(column)
     real = _present(_floats(reference))
     low, high = (float(real.min()), float(real.max())) if len(real) else (0.0, 1.0)
     width = (high - low) / CONTINGENCY_BINS or 1.0
-    index = np.clip(np.floor((values - low) / width), 0, CONTINGENCY_BINS - 1)
-    keys = np.empty(len(values), dtype=object)
-    keys[:] = [("" if math.isnan(value) else str(int(value))) for value in index]
-    return keys
+    with np.errstate(invalid="ignore"):
+        index = np.clip(np.floor((values - low) / width), 0, CONTINGENCY_BINS - 1)
+    return np.where(np.isnan(index), CONTINGENCY_BINS, index).astype(np.int64), CONTINGENCY_BINS + 1
 
 
-def _joint(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    joined = np.empty(len(a), dtype=object)
-    joined[:] = [f"{x}\x1f{y}" for x, y in zip(a.tolist(), b.tolist(), strict=True)]
-    return joined
+def _code_tv_complement(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], size: int) -> float:
+    p = np.bincount(a, minlength=size) / max(1, len(a))
+    q = np.bincount(b, minlength=size) / max(1, len(b))
+    return float(1.0 - 0.5 * np.abs(p - q).sum())
 
 
-def cramers_v(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> float:
-    _, ia = np.unique(a.astype(str), return_inverse=True)
-    _, ib = np.unique(b.astype(str), return_inverse=True)
-    table = np.zeros((ia.max() + 1, ib.max() + 1))
-    np.add.at(table, (ia, ib), 1)
+def code_cramers_v(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], size_a: int, size_b: int) -> float:
+    """Cramér's V of two code columns (no bias correction)."""
+    table = np.bincount(a * size_b + b, minlength=size_a * size_b).reshape(size_a, size_b).astype(np.float64)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     n = table.sum()
     smallest = min(table.shape) - 1
     if smallest <= 0 or n == 0:
         return 0.0
     expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        chi2 = np.nansum((table - expected) ** 2 / expected)
+    chi2 = float(((table - expected) ** 2 / expected).sum())
     return float(math.sqrt(chi2 / (n * smallest)))
 
 
@@ -173,8 +178,19 @@ def fidelity(real: Table, synthetic: Table, *, seed: int = 0) -> FidelityReport:
     real_small = _subsample(real.select(columns), MAX_PAIR_ROWS, rng)
     synthetic_small = _subsample(synthetic.select(columns), MAX_PAIR_ROWS, rng)
     pairs: list[PairScore] = []
-    bins_real = {name: _bins(real_small.column(name), real_small.column(name)) for name in columns}
-    bins_synthetic = {name: _bins(synthetic_small.column(name), real_small.column(name)) for name in columns}
+    codes_real: dict[str, tuple[npt.NDArray[np.int64], int]] = {}
+    codes_synthetic: dict[str, npt.NDArray[np.int64]] = {}
+    for name in columns:
+        real_column = real_small.column(name)
+        codes, size = _codes(real_column, real_column)
+        if real_column.kind in SHAPE_KINDS_NUMERIC:
+            synthetic_codes, _size = _codes(synthetic_small.column(name), real_column)
+        else:
+            keys = sorted(set(text_key(real_column).astype(str).tolist()))
+            lookup = {key: index for index, key in enumerate(keys)}
+            codes, size = _codes(real_column, real_column, lookup)
+            synthetic_codes, size = _codes(synthetic_small.column(name), real_column, lookup)
+        codes_real[name], codes_synthetic[name] = (codes, size), synthetic_codes
     for index, first in enumerate(columns):
         for second in columns[index + 1 :]:
             a, b = real_small.column(first), real_small.column(second)
@@ -185,12 +201,12 @@ def fidelity(real: Table, synthetic: Table, *, seed: int = 0) -> FidelityReport:
                     score = 1.0 - abs(r_real - (r_synth or 0.0)) / 2.0
                     pairs.append(PairScore(first, second, "correlation_similarity", score, abs(r_real)))
                     continue
-            joint_real = _joint(bins_real[first], bins_real[second])
-            joint_synth = _joint(bins_synthetic[first], bins_synthetic[second])
-            association = cramers_v(bins_real[first], bins_real[second])
-            pairs.append(
-                PairScore(first, second, "contingency_similarity", tv_complement(joint_real, joint_synth), association)
-            )
+            (real_a, size_a), (real_b, size_b) = codes_real[first], codes_real[second]
+            joint_real = real_a * size_b + real_b
+            joint_synthetic = codes_synthetic[first] * size_b + codes_synthetic[second]
+            similarity = _code_tv_complement(joint_real, joint_synthetic, size_a * size_b)
+            association = code_cramers_v(real_a, real_b, size_a, size_b)
+            pairs.append(PairScore(first, second, "contingency_similarity", similarity, association))
     shape_score = float(np.mean([value["score"] for value in shapes.values()])) if shapes else 0.0
     pair_score = float(np.mean([pair.score for pair in pairs])) if pairs else shape_score
     related = [pair.score for pair in pairs if pair.real_association >= RELATED_ASSOCIATION]
@@ -217,14 +233,20 @@ def _is_class_target(column: Column) -> bool:
 
 
 def choose_target(table: Table) -> str | None:
-    """The column to predict when none is named: the last class column with 2 to 20 classes, else the
-    last number (tables usually end with their outcome)."""
-    for column in reversed(_scored(table)):
-        if _is_class_target(column):
-            classes = len(set(column_to_text(column)) - {""})
-            if 2 <= classes <= UTILITY_MAX_CLASSES:
-                return column.name
-    for column in reversed(_scored(table)):
+    """The column to predict when none is named: the last column if it can be predicted (a class column
+    with 2 to 20 classes, or a number), else the last such class column, else the last number (tables
+    usually end with their outcome)."""
+    scored = _scored(table)
+
+    def is_class_target(column: Column) -> bool:
+        return _is_class_target(column) and 2 <= len(set(column_to_text(column)) - {""}) <= UTILITY_MAX_CLASSES
+
+    if scored and (is_class_target(scored[-1]) or scored[-1].kind in (ColumnKind.NUMBER, ColumnKind.INTEGER)):
+        return scored[-1].name
+    for column in reversed(scored):
+        if is_class_target(column):
+            return column.name
+    for column in reversed(scored):
         if column.kind in (ColumnKind.NUMBER, ColumnKind.INTEGER):
             return column.name
     return None
@@ -275,6 +297,9 @@ def utility(train: Table, holdout: Table, synthetic: Table, *, target: str | Non
     features = [column.name for column in _scored(train) if column.name != target]
     if not features:
         return None
+    rng = np.random.default_rng(seed)
+    train = _subsample(train, MAX_UTILITY_ROWS, rng)
+    synthetic = _subsample(synthetic, MAX_UTILITY_ROWS, rng)
     encoder = _Encoder(train, features)
     target_column = train.column(target)
     is_class = _is_class_target(target_column)
@@ -286,7 +311,7 @@ def utility(train: Table, holdout: Table, synthetic: Table, *, target: str | Non
             if len(set(y.tolist())) < 2:
                 scores[label] = 0.0
                 continue
-            classifier = HistGradientBoostingClassifier(max_iter=100, random_state=seed)
+            classifier = HistGradientBoostingClassifier(max_iter=60, random_state=seed)
             predicted = classifier.fit(X, y.astype(str)).predict(X_test)
             scores[label] = float(f1_score(y_test.astype(str), predicted, average="macro", zero_division=0))
         else:
@@ -294,7 +319,7 @@ def utility(train: Table, holdout: Table, synthetic: Table, *, target: str | Non
             keep, keep_test = ~np.isnan(y_numeric), ~np.isnan(y_test_numeric)
             if keep.sum() < 5 or keep_test.sum() < 2:
                 return None
-            regressor = HistGradientBoostingRegressor(max_iter=100, random_state=seed)
+            regressor = HistGradientBoostingRegressor(max_iter=60, random_state=seed)
             predicted_numbers = regressor.fit(X[keep], y_numeric[keep]).predict(X_test[keep_test])
             scores[label] = float(r2_score(y_test_numeric[keep_test], predicted_numbers))
     return UtilityReport(

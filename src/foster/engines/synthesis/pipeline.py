@@ -65,7 +65,7 @@ class SynthesisOptions:
     condition: Condition | None = None
     holdout_share: float = 0.2
     target: str | None = None
-    min_leaf: int = 5
+    min_leaf: int = 10
 
 
 @dataclass
