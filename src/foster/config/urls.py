@@ -24,6 +24,7 @@ urlpatterns = [
     path("reviews/", include("foster.reviews.urls")),
     path("applications/", include("foster.applications.urls")),
     path("innovation/", include("foster.innovation.urls")),
+    path("datalab/", include("foster.datalab.urls")),
     path("selection/", include("foster.selection.urls")),
     path("", include("foster.portal.urls")),
 ]
