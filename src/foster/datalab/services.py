@@ -54,6 +54,7 @@ from foster.datalab.permissions import lab_company_ids_of
 from foster.datalab.tables import (
     cell_error_message,
     column_settings,
+    default_target,
     prepared_table,
     read_upload,
     refusal_message,
@@ -463,7 +464,7 @@ def _options(run: SynthesisRun, table: Table) -> SynthesisOptions:
         delta=run.delta or settings.DATALAB_DP_DELTA,
         rules=rules,
         condition=condition,
-        target=run.target or None,
+        target=run.target or default_target(table, run.dataset.columns),
     )
 
 

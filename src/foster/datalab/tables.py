@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import IO, Any
 
+import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +24,7 @@ from foster.engines.synthesis import (
     SynthesisError,
     Table,
     TableRefusal,
+    choose_target,
     column_from_text,
     column_to_text,
     infer_kind,
@@ -116,12 +118,13 @@ def _summary(cells: list[str], kind: ColumnKind, is_personal: bool) -> dict[str,
     counts = Counter(text for text in written if text)
     summary: dict[str, Any] = {"missing": missing, "distinct": len(counts)}
     if kind in (ColumnKind.NUMBER, ColumnKind.INTEGER, ColumnKind.DATE, ColumnKind.DATETIME) and counts:
+        present_mask = ~column.missing_mask()
         values = column.values.astype(float)
-        present = values[~column.missing_mask()]
-        ordered = sorted(counts, key=lambda text: float(values[written.index(text)]))
-        summary.update(minimum=ordered[0], maximum=ordered[-1])
+        rows = np.flatnonzero(present_mask)
+        lowest, highest = rows[np.argmin(values[rows])], rows[np.argmax(values[rows])]
+        summary.update(minimum=written[lowest], maximum=written[highest])
         if kind in (ColumnKind.NUMBER, ColumnKind.INTEGER):
-            summary["mean"] = f"{present.mean():,.{max(2, column.text_format.decimals)}f}"
+            summary["mean"] = f"{values[rows].mean():,.{max(2, column.text_format.decimals)}f}"
     elif kind != ColumnKind.IDENTIFIER:
         summary["top"] = [
             [MASK if is_personal else text, count] for text, count in counts.most_common(TOP_VALUES)
@@ -169,6 +172,14 @@ def prepared_table(raw: RawTable, columns: list[dict[str, Any]], *, key: str) ->
             kind = kind if kind in (ColumnKind.CATEGORY, ColumnKind.IDENTIFIER) else infer_kind(cells)
         built.append(column_from_text(name, cells, kind))
     return Table(built)
+
+
+def default_target(table: Table, columns: list[dict[str, Any]]) -> str | None:
+    """The column the utility test predicts when the owner named none: as the engine chooses
+    (``choose_target``), among the columns that hold no personal data."""
+    personal = {column["name"] for column in columns if column.get("personal_data")}
+    kept = [name for name in table.names if name not in personal]
+    return choose_target(table.select(kept)) if kept else None
 
 
 def cell_error_message(error: CellError) -> str:

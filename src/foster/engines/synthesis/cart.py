@@ -39,13 +39,16 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 REJECTION_ROUNDS = 5
+MATCH_TAIL_ROWS = 2  # matched values stay within the second smallest and second largest real values
 
 
 @dataclass(frozen=True)
 class CartSettings:
     """``min_leaf``: fewest real rows in a leaf (synthpop's ``minbucket``); ``smoothing``: noise on numeric
     donors; ``max_fit_rows``: a larger table is fitted on a random sample of this many rows;
-    ``class_max_values``: an integer column with at most this many values is drawn as a class."""
+    ``class_max_values``: an integer column with at most this many values is drawn as a class;
+    ``match_marginals``: numeric columns with more values than that take the real column's quantiles at
+    their synthetic ranks (``match_marginal``)."""
 
     min_leaf: int = 10
     smoothing: bool = True
@@ -53,6 +56,7 @@ class CartSettings:
     class_max_values: int = 20
     spike_share: float = 0.7
     common_min_rows: int = 0  # a value held by this many real rows is not smoothed (0: smooth every value)
+    match_marginals: bool = True
     independent: bool = False  # the independent-marginals baseline: every column from its own marginal
 
 
@@ -415,6 +419,9 @@ class CartSynthesizer:
                     break
                 fresh = self._to_table(self._draw_rows(len(broken), rng), len(broken), rng)
                 table = _replace_rows(table, broken, fresh)
+        if self.settings.match_marginals and not self.settings.independent:
+            table = self._match_marginals(table, rng)
+        if self.rules:
             table = rules_repair(table, self.rules)
             table = Table(
                 [
@@ -425,6 +432,41 @@ class CartSynthesizer:
         if progress:
             progress(2, 2)
         return table
+
+
+    def _match_marginals(self, table: Table, rng: np.random.Generator) -> Table:
+        assert self.table is not None
+        modelled = {step.variable.name: step.variable for step in self.steps}
+        columns = []
+        for column in table.columns:
+            variable = modelled.get(column.name)
+            if variable is None or variable.is_class:
+                columns.append(column)
+                continue
+            real = self.table.column(column.name).values.astype(np.float64)
+            values = match_marginal(column.values.astype(np.float64), real, MATCH_TAIL_ROWS, rng)
+            columns.append(column.with_values(round_to_format(column, values)))
+        return Table(columns)
+
+
+def match_marginal(values: FloatArray, real: FloatArray, tail_rows: int, rng: np.random.Generator) -> FloatArray:
+    """``values`` moved onto the real column's distribution, keeping their order: the value of synthetic
+    rank r among m takes the real column's quantile at r/m (interpolated between neighbouring real values,
+    the rank jittered by up to one place), never beyond the ``tail_rows``-th most extreme real value, so a
+    real outlier is not reproduced. Missing values stay missing."""
+    present = ~np.isnan(values)
+    observed = np.sort(real[~np.isnan(real)])
+    count = int(present.sum())
+    if count < 2 or len(observed) < 2 * tail_rows + 2:
+        return values
+    order = np.argsort(values[present] + rng.random(count) * 1e-9, kind="stable")
+    ranks = np.empty(count)
+    ranks[order] = np.arange(count)
+    positions = (ranks + rng.random(count) - 0.5 + 0.5) / count * len(observed) - 0.5
+    positions = np.clip(positions, tail_rows - 1, len(observed) - tail_rows)
+    matched = values.copy()
+    matched[present] = np.interp(positions, np.arange(len(observed)), observed)
+    return matched
 
 
 _ROUNDED = frozenset({ColumnKind.NUMBER, ColumnKind.INTEGER, ColumnKind.DATE, ColumnKind.DATETIME})

@@ -29,6 +29,7 @@ training rows (the rate at which a fresh real sample would repeat them by chance
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -286,15 +287,23 @@ class UtilityReport:
     difference: float
 
 
-def utility(train: Table, holdout: Table, synthetic: Table, *, target: str | None = None, seed: int = 0) -> UtilityReport | None:
-    """Train-synthetic-test-real beside train-real-test-real; None if there is nothing to predict."""
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-    from sklearn.metrics import f1_score, r2_score
+def utility(
+    train: Table,
+    holdout: Table,
+    synthetic: Table,
+    *,
+    target: str | None = None,
+    exclude: Sequence[str] = (),
+    seed: int = 0,
+) -> UtilityReport | None:
+    """Train-synthetic-test-real beside train-real-test-real; None if there is nothing to predict.
+    ``exclude``: columns left out of the features (one that gives the target away)."""
+    from threadpoolctl import threadpool_limits
 
     target = target or choose_target(train)
     if target is None or holdout.n_rows < 5:
         return None
-    features = [column.name for column in _scored(train) if column.name != target]
+    features = [column.name for column in _scored(train) if column.name != target and column.name not in exclude]
     if not features:
         return None
     rng = np.random.default_rng(seed)
@@ -304,24 +313,13 @@ def utility(train: Table, holdout: Table, synthetic: Table, *, target: str | Non
     target_column = train.column(target)
     is_class = _is_class_target(target_column)
     scores: dict[str, float] = {}
-    for label, source in (("real", train), ("synthetic", synthetic)):
-        X, X_test = encoder.matrix(source), encoder.matrix(holdout)
-        if is_class:
-            y, y_test = text_key(source.column(target)), text_key(holdout.column(target))
-            if len(set(y.tolist())) < 2:
-                scores[label] = 0.0
-                continue
-            classifier = HistGradientBoostingClassifier(max_iter=60, random_state=seed)
-            predicted = classifier.fit(X, y.astype(str)).predict(X_test)
-            scores[label] = float(f1_score(y_test.astype(str), predicted, average="macro", zero_division=0))
-        else:
-            y_numeric, y_test_numeric = _floats(source.column(target)), _floats(holdout.column(target))
-            keep, keep_test = ~np.isnan(y_numeric), ~np.isnan(y_test_numeric)
-            if keep.sum() < 5 or keep_test.sum() < 2:
+    # One thread: OpenMP's threads fight over a busy machine's cores and make small fits many times slower.
+    with threadpool_limits(limits=1):
+        for label, source in (("real", train), ("synthetic", synthetic)):
+            score = _fit_and_score(source, holdout, encoder, target, is_class, seed)
+            if score is None:
                 return None
-            regressor = HistGradientBoostingRegressor(max_iter=60, random_state=seed)
-            predicted_numbers = regressor.fit(X[keep], y_numeric[keep]).predict(X_test[keep_test])
-            scores[label] = float(r2_score(y_test_numeric[keep_test], predicted_numbers))
+            scores[label] = score
     return UtilityReport(
         target=target,
         task="classification" if is_class else "regression",
@@ -330,6 +328,30 @@ def utility(train: Table, holdout: Table, synthetic: Table, *, target: str | Non
         synthetic_score=scores["synthetic"],
         difference=scores["synthetic"] - scores["real"],
     )
+
+
+def _fit_and_score(
+    source: Table, holdout: Table, encoder: _Encoder, target: str, is_class: bool, seed: int
+) -> float | None:
+    """Train on ``source``, score on ``holdout``: macro F1 for a class target, R² for a number."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.metrics import f1_score, r2_score
+
+    X, X_test = encoder.matrix(source), encoder.matrix(holdout)
+    if is_class:
+        y, y_test = text_key(source.column(target)).astype(str), text_key(holdout.column(target)).astype(str)
+        if len(set(y.tolist())) < 2:
+            return 0.0
+        classifier = HistGradientBoostingClassifier(max_iter=60, random_state=seed)
+        predicted = classifier.fit(X, y).predict(X_test)
+        return float(f1_score(y_test, predicted, average="macro", zero_division=0))
+    y_numeric, y_test_numeric = _floats(source.column(target)), _floats(holdout.column(target))
+    keep, keep_test = ~np.isnan(y_numeric), ~np.isnan(y_test_numeric)
+    if keep.sum() < 5 or keep_test.sum() < 2:
+        return None
+    regressor = HistGradientBoostingRegressor(max_iter=60, random_state=seed)
+    predicted_numbers = regressor.fit(X[keep], y_numeric[keep]).predict(X_test[keep_test])
+    return float(r2_score(y_test_numeric[keep_test], predicted_numbers))
 
 
 # --- Privacy -----------------------------------------------------------------------------------------
@@ -410,6 +432,13 @@ def _ratio(synthetic: float, holdout: float) -> float | None:
 
 
 def privacy(train: Table, holdout: Table, synthetic: Table, *, seed: int = 0) -> PrivacyReport:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _privacy(train, holdout, synthetic, seed=seed)
+
+
+def _privacy(train: Table, holdout: Table, synthetic: Table, *, seed: int) -> PrivacyReport:
     rng = np.random.default_rng(seed)
     names = [column.name for column in _scored(train)]
     space = _DistanceSpace(train, names)

@@ -215,6 +215,7 @@ def evaluate(
     synthetic: Table,
     *,
     target: str | None = None,
+    utility_exclude: Sequence[str] = (),
     seed: int = 0,
     progress: StageProgress | None = None,
 ) -> dict[str, Any]:
@@ -222,7 +223,7 @@ def evaluate(
     report_progress = progress or (lambda stage, done, total: None)
     quality = fidelity(train, synthetic, seed=seed)
     report_progress("evaluate", 1, 3)
-    usefulness = utility(train, holdout, synthetic, target=target, seed=seed)
+    usefulness = utility(train, holdout, synthetic, target=target, exclude=utility_exclude, seed=seed)
     report_progress("evaluate", 2, 3)
     protection = privacy(train, holdout, synthetic, seed=seed)
     gate = release_gate(protection)
