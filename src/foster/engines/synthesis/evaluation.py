@@ -12,7 +12,8 @@
   of at least ``RELATED_ASSOCIATION``), where a poor synthesizer loses most.
 
 **Utility**: a gradient-boosting model trained on the synthetic table and one trained on the real
-training rows, both tested on the real holdout (macro F1 for a class target, R² for a number).
+training rows, both tested on the real holdout (ROC AUC for a yes/no target, macro F1 for other
+classes, R² for a number).
 
 **Privacy**: distance to the closest record (DCR, a Gower-like L1 distance: numbers scaled by their real
 range, a category mismatch or a missing-versus-present counts 1) from each synthetic row to the real
@@ -281,7 +282,7 @@ class _Encoder:
 class UtilityReport:
     target: str
     task: str  # "classification" or "regression"
-    metric: str  # "macro_f1" or "r2"
+    metric: str  # "roc_auc" (yes/no), "macro_f1" (other classes) or "r2" (numbers)
     real_score: float
     synthetic_score: float
     difference: float
@@ -312,18 +313,19 @@ def utility(
     encoder = _Encoder(train, features)
     target_column = train.column(target)
     is_class = _is_class_target(target_column)
+    binary = is_class and len(set(text_key(target_column).tolist()) - {""}) == 2
     scores: dict[str, float] = {}
     # One thread: OpenMP's threads fight over a busy machine's cores and make small fits many times slower.
     with threadpool_limits(limits=1):
         for label, source in (("real", train), ("synthetic", synthetic)):
-            score = _fit_and_score(source, holdout, encoder, target, is_class, seed)
+            score = _fit_and_score(source, holdout, encoder, target, is_class, binary, seed)
             if score is None:
                 return None
             scores[label] = score
     return UtilityReport(
         target=target,
         task="classification" if is_class else "regression",
-        metric="macro_f1" if is_class else "r2",
+        metric=("roc_auc" if binary else "macro_f1") if is_class else "r2",
         real_score=scores["real"],
         synthetic_score=scores["synthetic"],
         difference=scores["synthetic"] - scores["real"],
@@ -331,19 +333,27 @@ def utility(
 
 
 def _fit_and_score(
-    source: Table, holdout: Table, encoder: _Encoder, target: str, is_class: bool, seed: int
+    source: Table, holdout: Table, encoder: _Encoder, target: str, is_class: bool, binary: bool, seed: int
 ) -> float | None:
-    """Train on ``source``, score on ``holdout``: macro F1 for a class target, R² for a number."""
+    """Train on ``source``, score on ``holdout``: ROC AUC for a yes/no target (a rare class is not lost in
+    an average), macro F1 for other classes, R² for a number."""
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-    from sklearn.metrics import f1_score, r2_score
+    from sklearn.metrics import f1_score, r2_score, roc_auc_score
 
     X, X_test = encoder.matrix(source), encoder.matrix(holdout)
     if is_class:
         y, y_test = text_key(source.column(target)).astype(str), text_key(holdout.column(target)).astype(str)
         if len(set(y.tolist())) < 2:
-            return 0.0
-        classifier = HistGradientBoostingClassifier(max_iter=60, random_state=seed)
-        predicted = classifier.fit(X, y).predict(X_test)
+            return 0.5 if binary else 0.0
+        classifier = HistGradientBoostingClassifier(max_iter=60, random_state=seed).fit(X, y)
+        if binary:
+            if len(set(y_test.tolist())) < 2:
+                return None
+            positive = sorted(set(y_test.tolist()))[-1]
+            column = list(classifier.classes_).index(positive) if positive in classifier.classes_ else None
+            scores = classifier.predict_proba(X_test)[:, column] if column is not None else np.zeros(len(y_test))
+            return float(roc_auc_score(y_test == positive, scores))
+        predicted = classifier.predict(X_test)
         return float(f1_score(y_test, predicted, average="macro", zero_division=0))
     y_numeric, y_test_numeric = _floats(source.column(target)), _floats(holdout.column(target))
     keep, keep_test = ~np.isnan(y_numeric), ~np.isnan(y_test_numeric)

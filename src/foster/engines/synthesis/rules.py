@@ -5,8 +5,8 @@
 
 Rules are written one per line (``parse_rule``): ``end_date >= start_date``, ``temperature between 0
 and 120``, ``weight > 0``. Order rules that the real data keeps in every row are also found on their
-own (``infer_order_rules``: pairs of dates, and pairs of numbers whose ranges overlap, such as a
-minimum and a maximum). A rule is checked on rows where its columns are present; missing values
+own (``infer_order_rules``: pairs of dates, and pairs of numbers on a like scale whose ranges overlap,
+such as a minimum and a maximum). A rule is checked on rows where its columns are present; missing values
 break no rule.
 """
 
@@ -34,6 +34,7 @@ from foster.engines.synthesis.table import (
 ORDER_KINDS = frozenset({ColumnKind.NUMBER, ColumnKind.INTEGER, ColumnKind.DATE, ColumnKind.DATETIME})
 MIN_ROWS_FOR_INFERENCE = 10
 MAX_INFERENCE_COLUMNS = 60
+SCALE_FACTOR = 3.0
 _COMPARISON = re.compile(r"^(.+?)\s*(<=|>=|=<|=>|<|>)\s*(.+)$")
 _BETWEEN = re.compile(r"^(.+?)\s+between\s+(.+?)\s+and\s+(.+)$", re.IGNORECASE)
 
@@ -153,13 +154,27 @@ def infer_order_rules(table: Table) -> list[OrderRule]:
             if both.sum() < MIN_ROWS_FOR_INFERENCE:
                 continue
             x, y = a[both], b[both]
-            if np.all(x == y):
+            if np.all(x == y) or not _comparable(first, x, y):
                 continue
             if np.all(x <= y) and y.min() < x.max():
                 rules.append(OrderRule(first.name, second.name))
             elif np.all(y <= x) and x.min() < y.max():
                 rules.append(OrderRule(second.name, first.name))
     return rules
+
+
+def _comparable(column: Column, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> bool:
+    """Dates always compare; numbers only on a like scale (medians within a factor of ``SCALE_FACTOR``, or
+    for signed values ranges overlapping by half), so that a coincidence such as "years of experience
+    <= humidity" is not taken for a rule."""
+    if column.kind in (ColumnKind.DATE, ColumnKind.DATETIME):
+        return True
+    low, high = float(np.median(x)), float(np.median(y))
+    if low > 0 and high > 0:
+        return max(low, high) / min(low, high) <= SCALE_FACTOR
+    overlap = min(x.max(), y.max()) - max(x.min(), y.min())
+    narrower = min(x.max() - x.min(), y.max() - y.min())
+    return bool(narrower > 0 and overlap >= 0.5 * narrower)
 
 
 def rule_violations(table: Table, rules: Sequence[Rule]) -> npt.NDArray[np.bool_]:

@@ -221,8 +221,9 @@ def infer_kind(cells: Sequence[str]) -> ColumnKind:
         if all(float(value).is_integer() and "." not in text for text, value in numbers.items() if value is not None):
             return ColumnKind.INTEGER
         return ColumnKind.NUMBER
-    if len(distinct) <= 2 and all(_boolean_token(text) is not None for text in distinct):
-        if len({_boolean_token(text) for text in distinct}) == len(distinct):
+    tokens = {text.lower() for text in distinct}
+    if len(tokens) <= 2 and all(_boolean_token(text) is not None for text in tokens):
+        if len({_boolean_token(text) for text in tokens}) == len(tokens):
             return ColumnKind.BOOLEAN
     if all(parse_date(text) is not None for text in distinct):
         return ColumnKind.DATE
