@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_task_that_checks_stops_at_the_next_step_and_is_marked_cancelled() -> None:
-    job = job_create(kind="test.steps", owner=UserFactory(), total=3)
+    job = job_create(kind="test.steps", owner=UserFactory(preferred_language="en"), total=3)
     steps_done = []
     with job_running(job.pk) as report:
         for step in range(3):

@@ -23,6 +23,7 @@ class DatasetUploadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(
         label=_("Table file"),
+        allow_empty_file=True,  # the service says what is wrong with an empty file, in the LAB's words
         help_text=_("CSV (UTF-8 or CP949/EUC-KR), Excel .xlsx or Parquet; the first row holds the column names."),
     )
 

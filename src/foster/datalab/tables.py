@@ -10,6 +10,7 @@ from typing import IO, Any
 
 import numpy as np
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -44,8 +45,8 @@ def read_limits() -> ReadLimits:
     )
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:,.0f}"
+def _size(size: int) -> str:
+    return str(filesizeformat(size))
 
 
 def refusal_message(error: TableRefusal) -> str:
@@ -55,9 +56,9 @@ def refusal_message(error: TableRefusal) -> str:
     if code == "empty":
         return _("The file is empty or has no data rows under its header. Upload a table with a header row and data.")
     if code == "too_large":
-        return _("The file is %(size)s MB; the LAB takes files of up to %(limit)s MB. Split it or upload fewer rows.") % {
-            "size": _megabytes(params["size"]),
-            "limit": _megabytes(params["limit"]),
+        return _("The file is %(size)s; the LAB takes files of up to %(limit)s. Split it or upload fewer rows.") % {
+            "size": _size(params["size"]),
+            "limit": _size(params["limit"]),
         }
     if code == "binary":
         return _(

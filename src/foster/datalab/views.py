@@ -43,6 +43,9 @@ from foster.engines.synthesis import TableRefusal
 from foster.registry.models import Company
 
 
+UPLOAD_FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart envelope and the other fields around the file
+
+
 def _require_lab(request: HttpRequest) -> None:
     if not request.user.has_perm("datalab.view_lab"):
         raise PermissionDenied(_("The data LAB is for members of a registered company."))
@@ -89,14 +92,13 @@ def dataset_upload_view(request: HttpRequest) -> HttpResponse:
     companies = Company.objects.filter(pk__in=lab_company_ids_of(request.user)).order_by("name_ko")
     if request.method == "POST":
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        if declared > settings.DATALAB_MAX_UPLOAD_BYTES + 1024 * 1024:
+        if declared > settings.DATALAB_MAX_UPLOAD_BYTES + UPLOAD_FORM_OVERHEAD_BYTES:
             # Refuse before reading the body: the file is larger than the LAB takes.
-            form = DatasetUploadForm(companies=companies)
-            form.add_error(
-                None,
-                refusal_message(TableRefusal("too_large", size=declared, limit=settings.DATALAB_MAX_UPLOAD_BYTES)),
+            refusal = refusal_message(
+                TableRefusal("too_large", size=declared, limit=settings.DATALAB_MAX_UPLOAD_BYTES)
             )
-            return render(request, "datalab/upload.html", {"form": form}, status=413)
+            context = {"form": DatasetUploadForm(companies=companies), "refusal": refusal}
+            return render(request, "datalab/upload.html", context, status=413)
     form = DatasetUploadForm(request.POST or None, request.FILES or None, companies=companies)
     if request.method == "POST" and form.is_valid():
         try:
