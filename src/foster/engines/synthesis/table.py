@@ -298,12 +298,15 @@ def column_from_text(name: str, cells: Sequence[str], kind: ColumnKind | None = 
     stripped = [cell.strip() for cell in cells]
     distinct = {cell for cell in stripped if not is_missing_text(cell)}
     values_by_text: dict[str, float | str | None] = {}
+    failing: set[str] = set()
     for text in distinct:
         try:
             values_by_text[text] = _convert(text, chosen)
         except ValueError:
-            row = stripped.index(text)
-            raise CellError(name, row, text, chosen) from None
+            failing.add(text)
+    if failing:
+        row = next(index for index, text in enumerate(stripped) if text in failing)
+        raise CellError(name, row, stripped[row], chosen)
     if chosen in TEXT_KINDS:
         objects = np.empty(len(stripped), dtype=object)
         objects[:] = [values_by_text.get(cell) for cell in stripped]
