@@ -190,13 +190,18 @@ def test_synthesize_reports_every_figure_and_passes_the_gate_on_the_generated_ta
     assert report["privacy"]["exact_copies"] == 0
     assert report["gate"]["allowed"] is True
     assert [warning["code"] for warning in report["warnings"]] == ["identifiers_replaced"]
+    # Each try doubles the leaves until the closest rows are as far as 0.9 of unseen real rows' distance.
+    attempts = report["attempts"]
+    assert [attempt["min_leaf"] for attempt in attempts] == [10 * 2**index for index in range(len(attempts))]
+    assert all(attempt["dcr_p5_ratio"] < 0.9 for attempt in attempts[:-1])
+    assert attempts[-1]["dcr_p5_ratio"] >= 0.9 or len(attempts) == 3
     assert result.parameters == {
         "method": "cart",
         "rows": 3_000,
         "seed": 9,
         "holdout_share": 0.2,
         "rules": ["produced_on <= inspected_on"],
-        "min_leaf": 10,
+        "min_leaf": attempts[-1]["min_leaf"],
         "target": "defect",
     }
 

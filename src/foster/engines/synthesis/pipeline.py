@@ -3,7 +3,9 @@
 ``synthesize(table, options)`` splits the real rows into training rows (80% by default) and a holdout
 the synthesizer never sees, fits the chosen method on the training rows, draws the synthetic rows
 (as many as the real table has, unless told), and measures fidelity, utility and privacy against the
-training rows and the holdout (``evaluation.py``). The result carries the synthetic table, the seed
+training rows and the holdout (``evaluation.py``). When the CART method's closest synthetic rows come out
+nearer the training rows than ``PRIVACY_TARGET_RATIO`` (0.9 of the distance of unseen real rows), it is fitted again with leaves twice as large, at
+most twice (``report["attempts"]`` lists each try). The result carries the synthetic table, the seed
 (drawn and recorded when none is given), the method, every parameter and the report as JSON-ready data.
 
 ``progress(stage, done, total)`` is called between steps (stages ``fit``, ``sample``, ``evaluate``); a
@@ -38,6 +40,8 @@ StageProgress = Callable[[str, int, int], None]
 
 MAX_SYNTHETIC_ROWS = 1_000_000
 WORST_PAIRS_KEPT = 20
+PRIVACY_RETRIES = 2
+PRIVACY_TARGET_RATIO = 0.9  # the goal for the 5th-percentile distance ratio; the gate blocks below 0.8
 SMALL_TABLE_ROWS = 1_000
 
 
@@ -89,7 +93,9 @@ def split_holdout(table: Table, share: float, seed: int) -> tuple[Table, Table]:
     return table.take(np.sort(order[holdout_rows:])), table.take(np.sort(order[:holdout_rows]))
 
 
-def _parameters(options: SynthesisOptions, seed: int, rows: int, rules: Sequence[Rule]) -> dict[str, Any]:
+def _parameters(
+    options: SynthesisOptions, seed: int, rows: int, rules: Sequence[Rule], min_leaf: int
+) -> dict[str, Any]:
     parameters: dict[str, Any] = {
         "method": options.method.value,
         "rows": rows,
@@ -100,7 +106,7 @@ def _parameters(options: SynthesisOptions, seed: int, rows: int, rules: Sequence
     if options.method == Method.DP:
         parameters.update(epsilon=options.epsilon, delta=options.delta)
     else:
-        parameters["min_leaf"] = options.min_leaf
+        parameters["min_leaf"] = min_leaf
     if options.condition is not None:
         parameters["condition"] = {
             "column": options.condition.column,
@@ -136,40 +142,53 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
     def fit_progress(done: int, total: int) -> None:
         report_progress("fit", done, total)
 
-    started = time.perf_counter()
     dp_details: dict[str, Any] | None = None
-    if options.method == Method.DP:
-        mst = MstSynthesizer(epsilon=options.epsilon, delta=options.delta).fit(
-            train, seed=seed, rules=rules, progress=fit_progress
-        )
-        fit_seconds = time.perf_counter() - started
-        report_progress("sample", 0, 1)
+    min_leaf = options.min_leaf
+    attempts: list[dict[str, Any]] = []
+    while True:
         started = time.perf_counter()
-        synthetic = mst.sample(rows, seed=seed + 1)
-        dp_details = {
-            "epsilon": options.epsilon,
-            "delta": options.delta,
-            "rho": mst.rho,
-            "tree_edges": [list(edge) for edge in mst.edge_names()],
-        }
-    else:
-        settings = CartSettings(min_leaf=options.min_leaf, independent=options.method == Method.INDEPENDENT)
-        synthesizer = CartSynthesizer(settings).fit(
-            train, seed=seed, rules=rules, condition=options.condition, progress=fit_progress
-        )
-        fit_seconds = time.perf_counter() - started
-        report_progress("sample", 0, 1)
+        if options.method == Method.DP:
+            mst = MstSynthesizer(epsilon=options.epsilon, delta=options.delta).fit(
+                train, seed=seed, rules=rules, progress=fit_progress
+            )
+            fit_seconds = time.perf_counter() - started
+            report_progress("sample", 0, 1)
+            started = time.perf_counter()
+            synthetic = mst.sample(rows, seed=seed + 1)
+            dp_details = {
+                "epsilon": options.epsilon,
+                "delta": options.delta,
+                "rho": mst.rho,
+                "tree_edges": [list(edge) for edge in mst.edge_names()],
+            }
+        else:
+            settings = CartSettings(min_leaf=min_leaf, independent=options.method == Method.INDEPENDENT)
+            synthesizer = CartSynthesizer(settings).fit(
+                train, seed=seed, rules=rules, condition=options.condition, progress=fit_progress
+            )
+            fit_seconds = time.perf_counter() - started
+            report_progress("sample", 0, 1)
+            started = time.perf_counter()
+            synthetic = synthesizer.sample(rows, seed=seed + 1)
+        sample_seconds = time.perf_counter() - started
+        report_progress("evaluate", 0, 3)
         started = time.perf_counter()
-        synthetic = synthesizer.sample(rows, seed=seed + 1)
-    sample_seconds = time.perf_counter() - started
-    report_progress("evaluate", 0, 3)
-    started = time.perf_counter()
-    report = evaluate(train, holdout, synthetic, target=options.target, seed=seed, progress=report_progress)
+        report = evaluate(train, holdout, synthetic, target=options.target, seed=seed, progress=report_progress)
+        evaluate_seconds = time.perf_counter() - started
+        ratio = report["privacy"]["dcr_p5_ratio"]
+        attempts.append({"min_leaf": min_leaf, "dcr_p5_ratio": ratio, "fidelity": report["fidelity"]["overall"]})
+        # Too close to the real rows: larger leaves (each synthetic value drawn among more real rows), at most
+        # twice. Only the CART method has leaves; the DP method's guarantee does not depend on this check.
+        too_close = ratio is not None and ratio < PRIVACY_TARGET_RATIO
+        if options.method != Method.CART or not too_close or len(attempts) > PRIVACY_RETRIES:
+            break
+        min_leaf *= 2
     report["timing"] = {
         "fit_seconds": round(fit_seconds, 3),
         "sample_seconds": round(sample_seconds, 3),
-        "evaluate_seconds": round(time.perf_counter() - started, 3),
+        "evaluate_seconds": round(evaluate_seconds, 3),
     }
+    report["attempts"] = attempts
     report.update(
         method=options.method.value,
         seed=seed,
@@ -201,7 +220,7 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
         table=synthetic,
         seed=seed,
         method=options.method,
-        parameters=_parameters(options, seed, rows, rules),
+        parameters=_parameters(options, seed, rows, rules, min_leaf),
         report=report,
         rules=rules,
         fit_seconds=fit_seconds,
