@@ -152,7 +152,8 @@ def test_the_startup_downloads_during_its_agreement_and_every_download_is_logged
     owner_page = sme.client().get(reverse("datalab:run-detail", args=[run.pk])).content.decode()
     assert startup.user.full_name in owner_page
     # After the last day, and once revoked, the startup can no longer download (403) but still sees the report.
-    SharingAgreement.objects.filter(pk=agreement.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    SharingAgreement.objects.filter(pk=agreement.pk).update(starts_on=yesterday - dt.timedelta(days=30), ends_on=yesterday)
     assert startup_client.get(reverse("datalab:run-download", args=[run.pk])).status_code == 403
     assert startup_client.get(reverse("datalab:run-detail", args=[run.pk])).status_code == 200
     assert DownloadRecord.objects.count() == 1
