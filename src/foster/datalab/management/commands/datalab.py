@@ -4,6 +4,7 @@ same reading, personal-data treatment, engine and report as the web LAB (docs/da
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import sys
@@ -52,6 +53,14 @@ def _write_atomically(path: Path, write: Any) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _condition(text: str) -> Condition:
@@ -134,7 +143,9 @@ class Command(BaseCommand):
                 % {"column": column["name"], "kind": label, "treatment": treatment}
             )
         try:
-            table = prepared_table(raw, columns, key=os.urandom(32).hex())
+            # The pseudonym key is the digest of the whole input: only who holds the original can link a
+            # pseudonym back, and the same input and seed give the same output.
+            table = prepared_table(raw, columns, key=_file_digest(source))
             rules = tuple(parse_rule(text, table) for text in options["rule"])
         except CellError as error:
             raise CommandError(cell_error_message(error)) from None
