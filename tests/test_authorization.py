@@ -29,6 +29,7 @@ from foster.registry.models import Company, CompanyImport, CompanyMembership, Va
 from foster.registry.seeding import registration_number
 from foster.registry.services import company_data_from
 from tests.applications import authorization_objects as application_objects
+from tests.datalab import authorization_objects as datalab_objects
 from tests.authorization_matrix import (
     ANONYMOUS,
     ROLES,
@@ -57,6 +58,7 @@ APPS_WATCHED_FOR_WRITES = (
     "finance",
     "selection",
     "innovation",
+    "datalab",
 )
 
 
@@ -130,6 +132,7 @@ OBJECT_BUILDERS: dict[str, Callable[[World, str], Any]] = {
     **finance_objects.OBJECT_BUILDERS,
     **selection_objects.OBJECT_BUILDERS,
     **innovation_objects.OBJECT_BUILDERS,
+    **datalab_objects.OBJECT_BUILDERS,
 }
 
 
@@ -188,6 +191,7 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
     **finance_objects.world_payloads(),
     **innovation_objects.world_payloads(),
     **selection_objects.world_payloads(),
+    **datalab_objects.world_payloads(),
     **{
         key: lambda world, obj, key=key: application_objects.PAYLOADS[key](world.user, obj)
         for key in application_objects.PAYLOADS
