@@ -54,7 +54,7 @@ def sentences(report: dict[str, Any]) -> dict[str, list[str]]:
         )
     utility = report.get("utility")
     if utility:
-        metric = {"roc_auc": _("ROC AUC"), "macro_f1": _("macro F1")}.get(utility["metric"], _("R²"))
+        metric = {"roc_auc": "ROC AUC", "macro_f1": _("macro F1")}.get(utility["metric"], "R²")
         said["utility"].append(
             _(
                 "A model trained on the synthetic data predicts “%(target)s” on real rows it never saw with "
