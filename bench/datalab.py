@@ -33,13 +33,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import numpy as np  # noqa: E402
-import sklearn  # noqa: E402
-from common import README, cpu_and_memory, readme_text  # noqa: E402
-from gaussian_copula import GaussianCopula  # noqa: E402
-from sklearn import datasets  # noqa: E402
+import numpy as np
+import sklearn
+from sklearn import datasets
 
-from foster.engines.synthesis import (  # noqa: E402
+from common import README, cpu_and_memory, readme_text
+from foster.engines.synthesis import (
     CartSettings,
     CartSynthesizer,
     Condition,
@@ -52,7 +51,8 @@ from foster.engines.synthesis import (  # noqa: E402
     synthesize,
     table_from_text,
 )
-from foster.engines.synthesis.samples import manufacturing_quality_rows  # noqa: E402
+from foster.engines.synthesis.samples import manufacturing_quality_rows
+from gaussian_copula import GaussianCopula
 
 SECTION_START = "<!-- bench:datalab:start -->"
 SECTION_END = "<!-- bench:datalab:end -->"
@@ -87,7 +87,9 @@ class Outcome:
     copies: int
 
 
-def _method_runs(full: Table, train: Table, rows: int, seed: int) -> dict[str, Callable[[], tuple[Table, float, float]]]:
+def _method_runs(
+    full: Table, train: Table, rows: int, seed: int
+) -> dict[str, Callable[[], tuple[Table, float, float]]]:
     rules = infer_order_rules(train)
 
     def cart(settings: CartSettings) -> Callable[[], tuple[Table, float, float]]:
@@ -136,7 +138,15 @@ UTILITY_EXCLUDE = ["defect_type"]  # it is empty exactly when there is no defect
 
 
 def _outcome(
-    train: Table, holdout: Table, synthetic: Table, fit: float, sample: float, target: str, seed: int, *, with_utility: bool = True
+    train: Table,
+    holdout: Table,
+    synthetic: Table,
+    fit: float,
+    sample: float,
+    target: str,
+    seed: int,
+    *,
+    with_utility: bool = True,
 ) -> Outcome:
     report = evaluate(train, holdout, synthetic, target=target, utility_exclude=UTILITY_EXCLUDE, seed=seed)
     if not with_utility:
@@ -182,20 +192,20 @@ def run_table(name: str, table: Table, target: str, seeds: list[int], fresh: Tab
         )
     for method, outcomes in results.items():
         first = outcomes[0]
-        utility = (
-            f"{_format(_mean([o.utility_synthetic for o in outcomes]))} / {_format(_mean([o.utility_real for o in outcomes]))}"
-            if first.metric
-            else "–"
-        )
-        reference = GAUSSIAN_COPULA_REFERENCE.get(name, None) if method == "Gaussian copula" else None
+        synthetic_utility = _format(_mean([o.utility_synthetic for o in outcomes]))
+        real_utility = _format(_mean([o.utility_real for o in outcomes]))
+        utility = f"{synthetic_utility} / {real_utility}" if first.metric else "–"
+        lowest_ratio = min((o.p5_ratio for o in outcomes if o.p5_ratio is not None), default=None)
+        reference = GAUSSIAN_COPULA_REFERENCE.get(name) if method == "Gaussian copula" else None
         lines.append(
             f"| {name} | {method} | {_format(_mean([o.fit for o in outcomes]), 2)} | "
             f"{_format(_mean([o.sample for o in outcomes]), 2)} | "
             f"{_format(_mean([o.overall for o in outcomes]))}"
             f"{f' (quoted {reference:.3f})' if reference else ''} | "
             f"{_format(_mean([o.related for o in outcomes]))} | {first.metric or '–'} {utility} | "
-            f"{_format(_mean([o.p5_ratio for o in outcomes]), 2)} (min {_format(min((o.p5_ratio for o in outcomes if o.p5_ratio is not None), default=None), 2)}) | "
-            f"{_format(_mean([o.median_ratio for o in outcomes]), 2)} | {_format(_mean([o.closer for o in outcomes]), 2)} | "
+            f"{_format(_mean([o.p5_ratio for o in outcomes]), 2)} (min {_format(lowest_ratio, 2)}) | "
+            f"{_format(_mean([o.median_ratio for o in outcomes]), 2)} | "
+            f"{_format(_mean([o.closer for o in outcomes]), 2)} | "
             f"{sum(o.copies for o in outcomes)} |"
         )
     return lines

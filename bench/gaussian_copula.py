@@ -95,7 +95,9 @@ class GaussianCopula:
                 by_name[column.name] = column.with_values(values)
             else:
                 assert marginal.categories is not None and marginal.cumulative is not None
-                positions = np.clip(np.searchsorted(marginal.cumulative, u[:, index], side="right"), 0, len(marginal.categories) - 1)
+                positions = np.clip(
+                    np.searchsorted(marginal.cumulative, u[:, index], side="right"), 0, len(marginal.categories) - 1
+                )
                 chosen = np.array(marginal.categories, dtype=object)[positions]
                 if column.kind == ColumnKind.BOOLEAN:
                     values = chosen.astype(float)

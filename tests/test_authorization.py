@@ -29,7 +29,6 @@ from foster.registry.models import Company, CompanyImport, CompanyMembership, Va
 from foster.registry.seeding import registration_number
 from foster.registry.services import company_data_from
 from tests.applications import authorization_objects as application_objects
-from tests.datalab import authorization_objects as datalab_objects
 from tests.authorization_matrix import (
     ANONYMOUS,
     ROLES,
@@ -39,6 +38,7 @@ from tests.authorization_matrix import (
     matrix_rows,
     route_string_sample,
 )
+from tests.datalab import authorization_objects as datalab_objects
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.finance import authorization_objects as finance_objects
 from tests.innovation import authorization_objects as innovation_objects

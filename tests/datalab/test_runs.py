@@ -81,7 +81,24 @@ def test_a_run_stores_the_synthetic_file_seed_parameters_and_report(
     with run.synthetic_file.open("rb") as stream:
         content = stream.read()
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[0] == ["로트번호", "라인", "교대", "제품", "자재공급사", "생산일", "검사일", "온도", "압력", "습도", "라인속도", "작업자경력", "두께", "불량", "불량유형", "검사자"]
+    assert rows[0] == [
+        "로트번호",
+        "라인",
+        "교대",
+        "제품",
+        "자재공급사",
+        "생산일",
+        "검사일",
+        "온도",
+        "압력",
+        "습도",
+        "라인속도",
+        "작업자경력",
+        "두께",
+        "불량",
+        "불량유형",
+        "검사자",
+    ]
     assert len(rows) == 401
     assert all(row[15].startswith("P-") for row in rows[1:])  # names pseudonymised, the phone column dropped
     assert run.synthetic_size_bytes == len(content)
@@ -140,7 +157,10 @@ def test_the_startup_downloads_during_its_agreement_and_every_download_is_logged
     assert page.status_code == 200 and "Download the synthetic table (CSV)" in page.content.decode()
     response = startup_client.get(reverse("datalab:run-download", args=[run.pk]))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''%ED%92%88%EC%A7%88%EA%B2%80%EC%82%AC-synthetic-{run.pk}.csv"
+    assert (
+        response["Content-Disposition"]
+        == f"attachment; filename*=utf-8''%ED%92%88%EC%A7%88%EA%B2%80%EC%82%AC-synthetic-{run.pk}.csv"
+    )
     assert b"".join(response.streaming_content).decode("utf-8-sig").startswith("로트번호,라인")
     record = DownloadRecord.objects.get()
     assert (record.user, record.company, record.agreement, record.sha256) == (
@@ -153,7 +173,9 @@ def test_the_startup_downloads_during_its_agreement_and_every_download_is_logged
     assert startup.user.full_name in owner_page
     # After the last day, and once revoked, the startup can no longer download (403) but still sees the report.
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    SharingAgreement.objects.filter(pk=agreement.pk).update(starts_on=yesterday - dt.timedelta(days=30), ends_on=yesterday)
+    SharingAgreement.objects.filter(pk=agreement.pk).update(
+        starts_on=yesterday - dt.timedelta(days=30), ends_on=yesterday
+    )
     assert startup_client.get(reverse("datalab:run-download", args=[run.pk])).status_code == 403
     assert startup_client.get(reverse("datalab:run-detail", args=[run.pk])).status_code == 200
     assert DownloadRecord.objects.count() == 1
@@ -221,7 +243,9 @@ def test_the_release_gate_blocks_download_and_sharing_and_says_why(
     assert sme.client().get(reverse("datalab:run-download", args=[run.pk])).status_code == 403
     with pytest.raises(ValidationError) as caught:
         _agreement(run, startup, sme)
-    assert caught.value.message_dict["__all__"] == ["Only a finished result that passed the privacy check can be shared."]
+    assert caught.value.message_dict["__all__"] == [
+        "Only a finished result that passed the privacy check can be shared."
+    ]
 
 
 def test_the_original_is_never_served_and_is_deleted_on_request(

@@ -41,7 +41,14 @@ def test_the_demo_seed_shows_a_finished_report_shared_with_the_startup(media_roo
     assert agreement.recipient_company.memberships.get().user == startup_user
 
     owner_page = _client(sme_user, "en").get(reverse("datalab:run-detail", args=[run.pk])).content.decode()
-    for text in ("Privacy check passed", "How faithful", "How useful", "How private", 'id="shape-chart"', "Share with a startup"):
+    for text in (
+        "Privacy check passed",
+        "How faithful",
+        "How useful",
+        "How private",
+        'id="shape-chart"',
+        "Share with a startup",
+    ):
         assert text in owner_page
     korean = _client(startup_user, "ko").get(reverse("datalab:run-detail", args=[run.pk]))
     assert korean.status_code == 200

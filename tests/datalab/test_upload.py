@@ -41,7 +41,9 @@ def _post(member: Member, data: bytes, name: str = "품질검사.csv") -> Any:
 def test_a_cp949_csv_is_profiled_and_its_personal_data_found(sme: Member, media_root: Path) -> None:
     response = _post(sme, quality_csv(400))
     dataset = Dataset.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("core:job-detail", args=[dataset.profile_job_id])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "core:job-detail", args=[dataset.profile_job_id]
+    )
     job = Job.objects.get(pk=dataset.profile_job_id)
     assert (job.status, job.message) == (JobStatus.SUCCEEDED, "400 rows and 17 columns checked.")
     assert job.result == {"next_url": reverse("datalab:dataset-detail", args=[dataset.pk])}
@@ -52,8 +54,10 @@ def test_a_cp949_csv_is_profiled_and_its_personal_data_found(sme: Member, media_
         "csv",
     )
     columns = {column["name"]: column for column in dataset.columns}
-    assert [name for name in columns] [:3] == ["로트번호", "라인", "교대"]
-    assert {name: column["kind"] for name, column in columns.items() if name in ("로트번호", "온도", "검사일", "불량")} == {
+    assert [name for name in columns][:3] == ["로트번호", "라인", "교대"]
+    assert {
+        name: column["kind"] for name, column in columns.items() if name in ("로트번호", "온도", "검사일", "불량")
+    } == {
         "로트번호": "identifier",
         "검사일": "date",
         "온도": "number",

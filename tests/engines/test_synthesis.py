@@ -67,7 +67,9 @@ def test_cart_keeps_every_kind_and_copies_no_real_row_or_identifier(quality: Tab
     assert set(synthetic.column("line").values) <= set(quality.column("line").values)
     real_temperature = quality.column("temperature_c").values.astype(float)
     synthetic_temperature = synthetic.column("temperature_c").values.astype(float)
-    assert real_temperature.min() <= synthetic_temperature.min() and synthetic_temperature.max() <= real_temperature.max()
+    assert (
+        real_temperature.min() <= synthetic_temperature.min() and synthetic_temperature.max() <= real_temperature.max()
+    )
 
 
 def test_rules_hold_in_every_synthetic_row(quality: Table) -> None:
@@ -87,9 +89,7 @@ def test_rules_hold_in_every_synthetic_row(quality: Table) -> None:
 
 def test_conditional_sampling_oversamples_the_rare_class(quality: Table) -> None:
     real_share = np.nanmean(quality.column("defect").values.astype(float))
-    synthetic = (
-        CartSynthesizer().fit(quality, seed=1, condition=Condition("defect", "Y", 0.3)).sample(4_000, seed=2)
-    )
+    synthetic = CartSynthesizer().fit(quality, seed=1, condition=Condition("defect", "Y", 0.3)).sample(4_000, seed=2)
     share = np.nanmean(synthetic.column("defect").values.astype(float))
     assert real_share < 0.05
     assert 0.27 < share < 0.33
@@ -129,7 +129,9 @@ def test_rules_are_read_and_bad_ones_refused(quality: Table) -> None:
 
 
 def test_repair_clips_ranges_and_sets_the_later_column_after_the_earlier() -> None:
-    table = table_from_text(["start", "end", "x"], [["2025-01-05", "2025-01-01"], ["2025-01-03", "2025-01-02"], ["5", "-1"]])
+    table = table_from_text(
+        ["start", "end", "x"], [["2025-01-05", "2025-01-01"], ["2025-01-03", "2025-01-02"], ["5", "-1"]]
+    )
     repaired = rules_repair(table, [OrderRule("start", "end", strict=True), RangeRule("x", 0, 3)])
     assert table_to_rows(repaired) == [["2025-01-05", "2025-01-06", "3"], ["2025-01-01", "2025-01-02", "0"]]
 

@@ -98,7 +98,7 @@ def test_cp949_utf8_bom_and_other_delimiters_are_read() -> None:
             encoding,
             "csv",
         )
-    semicolons = read_table(io.BytesIO("a;b\n1;2\n3;4\n".encode()), LIMITS)
+    semicolons = read_table(io.BytesIO(b"a;b\n1;2\n3;4\n"), LIMITS)
     assert (semicolons.delimiter, semicolons.columns) == (";", [["1", "3"], ["2", "4"]])
 
 
@@ -116,7 +116,11 @@ def test_workbooks_and_parquet_are_read_by_their_content_whatever_the_name() -> 
     parquet = io.BytesIO()
     pq.write_table(pa.table({"line": ["A", "B", None], "value": [1.5, None, 3.0]}), parquet)
     raw = read_table(io.BytesIO(parquet.getvalue()), LIMITS)
-    assert (raw.file_format, raw.header, raw.columns) == ("parquet", ["line", "value"], [["A", "B", ""], ["1.5", "", "3"]])
+    assert (raw.file_format, raw.header, raw.columns) == (
+        "parquet",
+        ["line", "value"],
+        [["A", "B", ""], ["1.5", "", "3"]],
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from foster.datalab.models import Dataset, DownloadRecord, SharingAgreement, SynthesisRun
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

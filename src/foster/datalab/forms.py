@@ -55,7 +55,11 @@ class DatasetColumnsForm(forms.Form):
     def rows(self) -> list[dict[str, Any]]:
         """Per column: its settings and its two bound fields, for the template."""
         return [
-            {**column, "kind_field": self[f"kind:{column['name']}"], "handling_field": self[f"handling:{column['name']}"]}
+            {
+                **column,
+                "kind_field": self[f"kind:{column['name']}"],
+                "handling_field": self[f"handling:{column['name']}"],
+            }
             for column in self.dataset.columns
         ]
 

@@ -86,13 +86,17 @@ def sentences(report: dict[str, Any]) -> dict[str, list[str]]:
         said["privacy"].append(
             _(
                 "The 5%% of synthetic rows closest to a real record are %(ratio).2f times as far from it as unseen "
-                "real rows are (1 or more: no closer than a fresh real sample; the release threshold is %(threshold).1f)."
+                "real rows are (1 or more: no closer than a fresh real sample; the release threshold is "
+                "%(threshold).1f)."
             )
             % {"ratio": ratio, "threshold": GATE_MIN_DCR_RATIO}
         )
     if privacy["exact_copies"]:
         said["privacy"].append(
-            _("%(count)s synthetic rows (%(share)s) are exact copies of real rows; unseen real rows repeat training rows %(baseline)s of the time.")
+            _(
+                "%(count)s synthetic rows (%(share)s) are exact copies of real rows; unseen real rows repeat "
+                "training rows %(baseline)s of the time."
+            )
             % {
                 "count": privacy["exact_copies"],
                 "share": _percent(privacy["exact_copy_share"]),
@@ -102,7 +106,10 @@ def sentences(report: dict[str, Any]) -> dict[str, list[str]]:
     else:
         said["privacy"].append(_("No synthetic row is a copy of a real row."))
     said["privacy"].append(
-        _("%(share)s of synthetic rows are closer to the rows the model learnt from than to unseen rows (50%% is ideal).")
+        _(
+            "%(share)s of synthetic rows are closer to the rows the model learnt from than to unseen rows "
+            "(50%% is ideal)."
+        )
         % {"share": _percent(privacy["closer_to_training_share"])}
     )
     for warning in report.get("warnings", []):
@@ -120,8 +127,8 @@ def warning_text(warning: dict[str, Any]) -> str:
         ) % {"epsilon": warning["epsilon"], "delta": warning["delta"]}
     if code == "condition_applied":
         return _(
-            "“%(value)s” in “%(column)s” was oversampled to %(share)s of the rows, so that column differs from the real "
-            "table on purpose."
+            "“%(value)s” in “%(column)s” was oversampled to %(share)s of the rows, so that column differs from "
+            "the real table on purpose."
         ) % {"value": warning["value"], "column": warning["column"], "share": _percent(warning["share"])}
     if code == "identifiers_replaced":
         return _(
@@ -188,7 +195,7 @@ def shape_chart(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _paired_bars(real: list[float], synthetic: list[float]) -> list[dict[str, float]]:
+def _paired_bars(real: list[float], synthetic: list[float]) -> list[dict[str, Any]]:
     top = max([*real, *synthetic, 1e-9])
     count = max(1, len(real))
     slot = CHART_WIDTH / count

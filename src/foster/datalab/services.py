@@ -280,7 +280,9 @@ def dataset_columns_update(*, user: Any, dataset: Dataset, changes: dict[str, Co
             with locked.original.open("rb") as stream:
                 raw = read_upload(stream)
             try:
-                prepared_table(raw, [column for column in columns if column["name"] in retyped], key=locked.pseudonym_key)
+                prepared_table(
+                    raw, [column for column in columns if column["name"] in retyped], key=locked.pseudonym_key
+                )
             except CellError as error:
                 raise ValidationError({f"kind:{error.column}": [cell_error_message(error)]}) from None
         locked.columns = columns
@@ -702,7 +704,9 @@ def synthetic_download(*, user: Any, run: SynthesisRun) -> Download:
     if not user.has_perm("datalab.download_synthetic", run):
         raise PermissionDenied(_("Your company has no data-sharing agreement in force for this result."))
     if not run.is_downloadable:
-        raise PermissionDenied(_("This result cannot be downloaded: it is not finished or the privacy check blocked it."))
+        raise PermissionDenied(
+            _("This result cannot be downloaded: it is not finished or the privacy check blocked it.")
+        )
     companies = lab_company_ids_of(user)
     is_owner = run.dataset.owner_company_id in companies
     agreement = None

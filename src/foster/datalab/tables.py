@@ -127,9 +127,7 @@ def _summary(cells: list[str], kind: ColumnKind, is_personal: bool) -> dict[str,
         if kind in (ColumnKind.NUMBER, ColumnKind.INTEGER):
             summary["mean"] = f"{values[rows].mean():,.{max(2, column.text_format.decimals)}f}"
     elif kind != ColumnKind.IDENTIFIER:
-        summary["top"] = [
-            [MASK if is_personal else text, count] for text, count in counts.most_common(TOP_VALUES)
-        ]
+        summary["top"] = [[MASK if is_personal else text, count] for text, count in counts.most_common(TOP_VALUES)]
     return summary
 
 

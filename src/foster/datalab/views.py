@@ -42,7 +42,6 @@ from foster.datalab.tables import personal_data_label, refusal_message
 from foster.engines.synthesis import TableRefusal
 from foster.registry.models import Company
 
-
 UPLOAD_FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart envelope and the other fields around the file
 
 
@@ -94,9 +93,7 @@ def dataset_upload_view(request: HttpRequest) -> HttpResponse:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.DATALAB_MAX_UPLOAD_BYTES + UPLOAD_FORM_OVERHEAD_BYTES:
             # Refuse before reading the body: the file is larger than the LAB takes.
-            refusal = refusal_message(
-                TableRefusal("too_large", size=declared, limit=settings.DATALAB_MAX_UPLOAD_BYTES)
-            )
+            refusal = refusal_message(TableRefusal("too_large", size=declared, limit=settings.DATALAB_MAX_UPLOAD_BYTES))
             context = {"form": DatasetUploadForm(companies=companies), "refusal": refusal}
             return render(request, "datalab/upload.html", context, status=413)
     form = DatasetUploadForm(request.POST or None, request.FILES or None, companies=companies)

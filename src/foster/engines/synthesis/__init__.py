@@ -25,9 +25,24 @@ from foster.engines.synthesis.evaluation import (
     utility,
 )
 from foster.engines.synthesis.mst import MstSynthesizer, cdp_delta, cdp_rho
-from foster.engines.synthesis.pipeline import Method, SynthesisOptions, SynthesisResult, evaluate, split_holdout, synthesize
+from foster.engines.synthesis.pipeline import (
+    Method,
+    SynthesisOptions,
+    SynthesisResult,
+    evaluate,
+    split_holdout,
+    synthesize,
+)
 from foster.engines.synthesis.reading import RawTable, ReadLimits, TableRefusal, read_table, read_table_path
-from foster.engines.synthesis.rules import OrderRule, RangeRule, Rule, RuleError, infer_order_rules, parse_rule, parse_rules
+from foster.engines.synthesis.rules import (
+    OrderRule,
+    RangeRule,
+    Rule,
+    RuleError,
+    infer_order_rules,
+    parse_rule,
+    parse_rules,
+)
 from foster.engines.synthesis.table import (
     CellError,
     Column,

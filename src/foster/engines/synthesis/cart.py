@@ -163,7 +163,7 @@ def silverman_bandwidth(values: FloatArray) -> float:
     sd = float(np.std(values, ddof=1))
     q75, q25 = np.percentile(values, [75, 25])
     spread = min(sd, float(q75 - q25) / 1.34) or sd
-    return 0.9 * spread * n ** (-0.2)
+    return float(0.9 * spread * n ** (-0.2))
 
 
 @dataclass
@@ -432,7 +432,6 @@ class CartSynthesizer:
         if progress:
             progress(2, 2)
         return table
-
 
     def _match_marginals(self, table: Table, rng: np.random.Generator) -> Table:
         assert self.table is not None

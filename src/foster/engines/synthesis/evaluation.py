@@ -105,7 +105,9 @@ def _pearson(x: FloatArray, y: FloatArray) -> float | None:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def _codes(column: Column, reference: Column, lookup: dict[str, int] | None = None) -> tuple[npt.NDArray[np.int64], int]:
+def _codes(
+    column: Column, reference: Column, lookup: dict[str, int] | None = None
+) -> tuple[npt.NDArray[np.int64], int]:
     """Integer codes for a contingency table and how many there are: categories as written (through
     ``lookup`` when given, unknown ones as one more code), numbers as one of ten bins of the real range
     (missing as the eleventh)."""

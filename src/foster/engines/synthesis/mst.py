@@ -152,10 +152,11 @@ def _compress(attribute: _Attribute, sigma: float) -> None:
         total = values.sum()
         target = max(total / MAX_GROUPS, threshold)
         group, mass = 0, 0.0
-        for code in range(FINE_BINS):
-            groups[code] = group
-            mass += values[code]
-            if mass >= target and code < FINE_BINS - 1:
+        values = values.astype(np.float64)
+        for fine in range(FINE_BINS):
+            groups[fine] = group
+            mass += values[fine]
+            if mass >= target and fine < FINE_BINS - 1:
                 group, mass = group + 1, 0.0
         if mass < target and group > 0:  # too little mass in the last group: join it to the one before
             groups[groups == group] = group - 1
@@ -211,7 +212,9 @@ class MstSynthesizer:
         self.n_estimate = 0.0
         self._marginals: list[FloatArray] = []
 
-    def fit(self, table: Table, *, seed: int, rules: Sequence[Rule] = (), progress: Progress | None = None) -> MstSynthesizer:
+    def fit(
+        self, table: Table, *, seed: int, rules: Sequence[Rule] = (), progress: Progress | None = None
+    ) -> MstSynthesizer:
         rng = np.random.default_rng(seed)
         self.template, self.rules = table, list(rules)
         bounds: dict[str, tuple[float | None, float | None]] = {}
@@ -240,7 +243,9 @@ class MstSynthesizer:
             for i in range(d):
                 for j in range(i + 1, d):
                     estimate = np.outer(_normalise(marginals[i]), _normalise(marginals[j])) * self.n_estimate
-                    scores[(i, j)] = float(np.abs(_pair_counts(self.attributes[i], self.attributes[j]) - estimate).sum())
+                    scores[(i, j)] = float(
+                        np.abs(_pair_counts(self.attributes[i], self.attributes[j]) - estimate).sum()
+                    )
             component = list(range(d))
 
             def find(node: int) -> int:
@@ -288,7 +293,11 @@ class MstSynthesizer:
                     continue
                 seen.add(child)
                 queue.append(child)
-                table = self.conditionals[(parent, child)] if (parent, child) in self.conditionals else self.conditionals[(child, parent)].T
+                table = (
+                    self.conditionals[(parent, child)]
+                    if (parent, child) in self.conditionals
+                    else self.conditionals[(child, parent)].T
+                )
                 fallback = _normalise(self._marginals[child])
                 codes = np.zeros(n, dtype=np.int64)
                 parent_codes = drawn[parent]
@@ -303,7 +312,9 @@ class MstSynthesizer:
                 drawn[node] = rng.choice(self.attributes[node].groups, size=n, p=_normalise(self._marginals[node]))
         return [drawn[node] for node in range(d)]
 
-    def _decode(self, attribute: _Attribute, groups: IntArray, rng: np.random.Generator) -> npt.NDArray[np.float64] | npt.NDArray[np.object_]:
+    def _decode(
+        self, attribute: _Attribute, groups: IntArray, rng: np.random.Generator
+    ) -> npt.NDArray[np.float64] | npt.NDArray[np.object_]:
         noisy = np.clip(attribute.noisy_fine, 0.0, None)
         fine = np.zeros(len(groups), dtype=np.int64)
         for group in np.unique(groups):
@@ -333,7 +344,9 @@ class MstSynthesizer:
             raise ValueError("fit first")
         rng = np.random.default_rng(seed)
         groups = self._draw_groups(n, rng)
-        by_name = {attribute.column.name: (attribute, codes) for attribute, codes in zip(self.attributes, groups, strict=True)}
+        by_name = {
+            attribute.column.name: (attribute, codes) for attribute, codes in zip(self.attributes, groups, strict=True)
+        }
         columns: list[Column] = []
         for column in self.template.columns:
             if column.name not in by_name:

@@ -1,15 +1,17 @@
 """One synthesis from start to report: hold out real rows, fit, sample, keep the rules, measure.
 
 ``synthesize(table, options)`` splits the real rows into training rows (80% by default) and a holdout
-the synthesizer never sees, fits the chosen method on the training rows, draws the synthetic rows
-(as many as the real table has, unless told), and measures fidelity, utility and privacy against the
-training rows and the holdout (``evaluation.py``). When the CART method's closest synthetic rows come out
-nearer the training rows than ``PRIVACY_TARGET_RATIO`` (0.9 of the distance of unseen real rows), it is fitted again with leaves twice as large, at
-most twice (``report["attempts"]`` lists each try). The result carries the synthetic table, the seed
-(drawn and recorded when none is given), the method, every parameter and the report as JSON-ready data.
+the synthesizer never sees, fits the chosen method on the training rows, draws the synthetic rows (as
+many as the real table has, unless told), and measures fidelity, utility and privacy against the
+training rows and the holdout (``evaluation.py``). When the CART method's closest synthetic rows come
+out nearer the training rows than ``PRIVACY_TARGET_RATIO`` (0.9 of the distance of unseen real rows), it
+is fitted again with leaves twice as large, at most twice (``report["attempts"]`` lists each try). The
+result carries the synthetic table, the seed (drawn and recorded when none is given), the method, every
+parameter and the report as JSON-ready data.
 
 ``progress(stage, done, total)`` is called between steps (stages ``fit``, ``sample``, ``evaluate``); a
 caller that wants to stop raises from it, and nothing is returned.
+
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def split_holdout(table: Table, share: float, seed: int) -> tuple[Table, Table]:
     """Training rows and holdout rows, drawn at random (seeded)."""
     rng = np.random.default_rng([seed, 1])
     order = rng.permutation(table.n_rows)
-    holdout_rows = int(round(table.n_rows * share))
+    holdout_rows = round(table.n_rows * share)
     holdout_rows = min(max(holdout_rows, 1 if share > 0 else 0), table.n_rows - 1)
     return table.take(np.sort(order[holdout_rows:])), table.take(np.sort(order[:holdout_rows]))
 

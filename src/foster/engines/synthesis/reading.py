@@ -298,7 +298,7 @@ def read_table(stream: IO[bytes], limits: ReadLimits | None = None) -> RawTable:
     if stream.seekable():
         stream.seek(start)
     else:
-        stream = io.BufferedReader(_Prepended(head, stream))  # type: ignore[arg-type]
+        stream = io.BufferedReader(_Prepended(head, stream))
     file_format = sniff_format(head)
     if file_format == "binary":
         raise TableRefusal("binary")

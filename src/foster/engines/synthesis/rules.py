@@ -147,7 +147,7 @@ def infer_order_rules(table: Table) -> list[OrderRule]:
             same_family = (first.kind in (ColumnKind.DATE, ColumnKind.DATETIME)) == (
                 second.kind in (ColumnKind.DATE, ColumnKind.DATETIME)
             )
-            if not same_family or first.kind != second.kind and ColumnKind.DATE in (first.kind, second.kind):
+            if not same_family or (first.kind != second.kind and ColumnKind.DATE in (first.kind, second.kind)):
                 continue
             b = second.values.astype(np.float64)
             both = ~np.isnan(a) & ~np.isnan(b)

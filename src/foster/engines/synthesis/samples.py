@@ -1,11 +1,11 @@
 """A generated manufacturing quality table, for the benchmark, the demo and the tests.
 
 Rows are production lots of a parts plant: line, shift, product, supplier, when produced and inspected
-(inspection on the day of production or up to three days later: a rule the synthetic rows must keep), process readings (temperature by
-line, pressure following temperature, humidity with 4% not recorded, line speed), the measured
-thickness (by product, pressure and speed) and the inspection outcome: a rare defect (about 2%, more
-likely at extreme temperatures, with one supplier, on thin parts and with new operators) and its type.
-Nothing in it is real; the same seed gives the same table.
+(inspection on the day of production or up to three days later: a rule the synthetic rows must keep),
+process readings (temperature by line, pressure following temperature, humidity with 4% not recorded,
+line speed), the measured thickness (by product, pressure and speed) and the inspection outcome: a rare
+defect (about 2%, more likely at extreme temperatures, with one supplier, on thin parts and with new
+operators) and its type. Nothing in it is real; the same seed gives the same table.
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ SUPPLIERS = ["대성금속", "한일소재", "삼우철강", "동아합금", "�
 DEFECT_TYPES = ["스크래치", "찍힘", "치수불량", "이물"]
 
 
-def manufacturing_quality_rows(rows: int, *, seed: int = 7, korean_headers: bool = False) -> tuple[list[str], list[list[str]]]:
+def manufacturing_quality_rows(
+    rows: int, *, seed: int = 7, korean_headers: bool = False
+) -> tuple[list[str], list[list[str]]]:
     """``(header, rows)`` of the generated table, every cell as text."""
     rng = np.random.default_rng(seed)
     line = rng.choice(len(LINES), rows, p=[0.35, 0.3, 0.2, 0.15])
@@ -66,7 +68,8 @@ def manufacturing_quality_rows(rows: int, *, seed: int = 7, korean_headers: bool
     seconds = np.sort(rng.integers(0, 365 * 86_400, rows))
     shift_hour = np.array([8, 16, 0])[shift] + rng.integers(0, 8, rows)
     produced = [
-        start + dt.timedelta(seconds=int(second) - int(second) % 86_400 + int(hour) * 3_600 + int(rng.integers(0, 3_600)))
+        start
+        + dt.timedelta(seconds=int(second) - int(second) % 86_400 + int(hour) * 3_600 + int(rng.integers(0, 3_600)))
         for second, hour in zip(seconds, shift_hour, strict=True)
     ]
     delay_days = rng.choice(4, rows, p=[0.55, 0.3, 0.1, 0.05])

@@ -222,9 +222,12 @@ def infer_kind(cells: Sequence[str]) -> ColumnKind:
             return ColumnKind.INTEGER
         return ColumnKind.NUMBER
     tokens = {text.lower() for text in distinct}
-    if len(tokens) <= 2 and all(_boolean_token(text) is not None for text in tokens):
-        if len({_boolean_token(text) for text in tokens}) == len(tokens):
-            return ColumnKind.BOOLEAN
+    if (
+        len(tokens) <= 2
+        and all(_boolean_token(text) is not None for text in tokens)
+        and len({_boolean_token(text) for text in tokens}) == len(tokens)
+    ):
+        return ColumnKind.BOOLEAN
     if all(parse_date(text) is not None for text in distinct):
         return ColumnKind.DATE
     if all(parse_date(text) is not None or parse_datetime(text) is not None for text in distinct):
@@ -240,7 +243,9 @@ def _text_format(kind: ColumnKind, distinct: set[str]) -> TextFormat:
     if kind in (ColumnKind.DATE, ColumnKind.DATETIME):
         separators = Counter(match.group(2) for text in distinct if (match := _DATE.match(text.split(" ")[0])))
         has_seconds = any(text.count(":") >= 2 for text in distinct)
-        return TextFormat(date_separator=separators.most_common(1)[0][0] if separators else "-", has_seconds=has_seconds)
+        return TextFormat(
+            date_separator=separators.most_common(1)[0][0] if separators else "-", has_seconds=has_seconds
+        )
     if kind == ColumnKind.BOOLEAN:
         truths = sorted(text for text in distinct if _boolean_token(text) is True or parse_number(text) == 1.0)
         falses = sorted(text for text in distinct if _boolean_token(text) is False or parse_number(text) == 0.0)
@@ -321,7 +326,9 @@ def infer_column(name: str, cells: Sequence[str]) -> Column:
     return column_from_text(name, cells)
 
 
-def table_from_text(header: Sequence[str], columns: Sequence[Sequence[str]], kinds: dict[str, ColumnKind] | None = None) -> Table:
+def table_from_text(
+    header: Sequence[str], columns: Sequence[Sequence[str]], kinds: dict[str, ColumnKind] | None = None
+) -> Table:
     """A typed table from the text of each column (``columns[i]`` holds the cells under ``header[i]``)."""
     chosen = kinds or {}
     return Table(

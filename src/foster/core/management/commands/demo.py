@@ -13,8 +13,8 @@ from django.test.utils import override_settings
 
 from foster.core.demo import DEMO_COMPANIES, DEMO_PASSWORD, DEMO_USERS, demo_seed
 from foster.core.progress import cli_progress
-from foster.finance.tasks import ledger_reconcile_schedule
 from foster.datalab.tasks import retention_schedule
+from foster.finance.tasks import ledger_reconcile_schedule
 from foster.innovation.tasks import matching_index_schedule
 from foster.registry.models import Company
 from foster.reviews.tasks import review_reminders_schedule
