@@ -228,7 +228,7 @@ def conditional_check(table: Table, seed: int) -> str:
         report = evaluate(train, holdout, synthetic, target="defect", utility_exclude=UTILITY_EXCLUDE, seed=seed)
         utility = report["utility"]
         lines.append(
-            f"{label}: defect share {share:.1%}, macro F1 of a defect model trained on it "
+            f"{label}: defect share {share:.1%}, {utility['metric']} of a defect model trained on it "
             f"{utility['synthetic_score']:.3f} (trained on real rows {utility['real_score']:.3f})."
         )
     return " ".join(lines)

@@ -315,7 +315,7 @@ def utility(
     encoder = _Encoder(train, features)
     target_column = train.column(target)
     is_class = _is_class_target(target_column)
-    binary = is_class and len(set(text_key(target_column).tolist()) - {""}) == 2
+    binary = is_class and len(set(text_key(target_column).tolist())) == 2
     scores: dict[str, float] = {}
     # One thread: OpenMP's threads fight over a busy machine's cores and make small fits many times slower.
     with threadpool_limits(limits=1):

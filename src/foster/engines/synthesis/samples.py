@@ -4,7 +4,7 @@ Rows are production lots of a parts plant: line, shift, product, supplier, when 
 (inspection on the day of production or up to three days later: a rule the synthetic rows must keep),
 process readings (temperature by line, pressure following temperature, humidity with 4% not recorded,
 line speed), the measured thickness (by product, pressure and speed) and the inspection outcome: a rare
-defect (about 2%, more likely at extreme temperatures, with one supplier, on thin parts and with new
+defect (about 3%, more likely at extreme temperatures, with one supplier, on thin parts and with new
 operators) and its type. Nothing in it is real; the same seed gives the same table.
 """
 
@@ -82,11 +82,11 @@ def manufacturing_quality_rows(
     base_thickness = np.array([2.4, 3.1, 1.8, 4.0, 5.2])[product]
     thickness = base_thickness + 0.004 * (pressure - 420) - 0.002 * (speed - 115) + rng.normal(0, 0.03, rows)
     risk = (
-        -4.6
-        + 0.09 * np.abs(temperature - np.array([182.0, 188.0, 176.0, 191.0])[line]) ** 1.3
-        + 1.1 * (supplier == 5)
-        + 0.9 * (experience <= 1)
-        + 8.0 * np.clip(base_thickness - thickness - 0.03, 0, None)
+        -6.4
+        + 0.12 * np.abs(temperature - np.array([182.0, 188.0, 176.0, 191.0])[line]) ** 1.3
+        + 1.6 * (supplier == 5)
+        + 1.2 * (experience <= 1)
+        + 30.0 * np.clip(base_thickness - thickness - 0.02, 0, None)
     )
     defect = rng.random(rows) < 1 / (1 + np.exp(-risk))
     defect_type = np.where(
