@@ -32,6 +32,7 @@ from foster.datalab.services import (
     run_start,
     synthetic_download,
 )
+from foster.datalab.tables import default_target, prepared_table, read_upload
 from foster.datalab.tasks import retention_schedule
 from tests.datalab.conftest import Member, member, quality_csv, stored_files, upload
 
@@ -72,12 +73,16 @@ def _agreement(run: SynthesisRun, startup: Member, sme: Member, **changes: Any) 
 def test_a_run_stores_the_synthetic_file_seed_parameters_and_report(
     sme: Member, dataset: Dataset, committed: Any, media_root: Path
 ) -> None:
-    run = _start(sme, dataset, committed, seed=42, rules="온도 between 150 and 220")
+    run = _start(sme, dataset, committed, seed=42, rules="온도 between 150 and 220", target="압력")
     assert (run.state, run.seed, run.release_allowed) == (RunState.SUCCEEDED, 42, True)
     assert Job.objects.get(pk=run.job_id).status == JobStatus.SUCCEEDED
     assert run.parameters["seed"] == 42 and run.parameters["rules"] == ["온도 between 150 and 220", "생산일 <= 검사일"]
     assert run.report["rows_synthetic"] == 400 and run.report["fidelity"]["overall"] > 0.8
-    assert run.report["utility"]["target"] == "불량유형"  # the last column holding no personal data
+    assert (run.report["utility"]["target"], run.report["utility"]["metric"]) == ("압력", "r2")
+    # Without a named target the test predicts the last column that holds no personal data.
+    with dataset.original.open("rb") as stream:
+        table = prepared_table(read_upload(stream), dataset.columns, key=dataset.pseudonym_key)
+    assert table.names[-1] == "검사자" and default_target(table, dataset.columns) == "불량유형"
     with run.synthetic_file.open("rb") as stream:
         content = stream.read()
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
@@ -103,7 +108,7 @@ def test_a_run_stores_the_synthetic_file_seed_parameters_and_report(
     assert all(row[15].startswith("P-") for row in rows[1:])  # names pseudonymised, the phone column dropped
     assert run.synthetic_size_bytes == len(content)
     # The same seed on the same table gives the same synthetic file.
-    again = _start(sme, dataset, committed, seed=42, rules="온도 between 150 and 220")
+    again = _start(sme, dataset, committed, seed=42, rules="온도 between 150 and 220", target="압력")
     with again.synthetic_file.open("rb") as stream:
         assert stream.read() == content
     assert len(stored_files(media_root)) == 3  # the original and two synthetic files
