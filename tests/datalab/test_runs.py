@@ -82,7 +82,7 @@ def test_a_run_stores_the_synthetic_file_seed_parameters_and_report(
     # Without a named target the test predicts the last column that holds no personal data.
     with dataset.original.open("rb") as stream:
         table = prepared_table(read_upload(stream), dataset.columns, key=dataset.pseudonym_key)
-    assert table.names[-1] == "검사자" and default_target(table, dataset.columns) == "불량유형"
+    assert table.names[-1] == "검사자" and default_target(table, dataset.columns) == "불량"
     with run.synthetic_file.open("rb") as stream:
         content = stream.read()
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
