@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from foster.accounts.choices import Role
 from foster.accounts.models import User
@@ -40,6 +41,13 @@ def member(size_class: str, number: int, role: str = Role.COMPANY_MEMBER) -> Mem
     company = CompanyFactory(size_class=size_class, business_registration_number=registration_number(number))
     CompanyMembershipFactory(user=user, company=company)
     return Member(user, company)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """Messages asserted are English (pages get the language cookie, services this override)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

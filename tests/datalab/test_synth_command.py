@@ -11,15 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from tests.datalab.conftest import quality_csv
-
-
-@pytest.fixture(autouse=True)
-def english() -> object:
-    with translation.override("en"):
-        yield
 
 
 def _synth(*arguments: str) -> tuple[str, str]:
