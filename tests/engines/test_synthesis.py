@@ -194,9 +194,10 @@ def test_synthesize_reports_every_figure_and_passes_the_gate_on_the_generated_ta
     assert [warning["code"] for warning in report["warnings"]] == ["identifiers_replaced"]
     # Each try doubles the leaves until the closest rows are as far as 0.9 of unseen real rows' distance.
     attempts = report["attempts"]
-    assert [attempt["min_leaf"] for attempt in attempts] == [10 * 2**index for index in range(len(attempts))]
+    leaves = [(attempt["min_leaf"], attempt["numeric_min_leaf"]) for attempt in attempts]
+    assert leaves == [(10, 10), (10, 20), (20, 40), (40, 80)][: len(attempts)]
     assert all(attempt["dcr_p5_ratio"] < 0.9 for attempt in attempts[:-1])
-    assert attempts[-1]["dcr_p5_ratio"] >= 0.9 or len(attempts) == 3
+    assert attempts[-1]["dcr_p5_ratio"] >= 0.9 or len(attempts) == 4
     assert result.parameters == {
         "method": "cart",
         "rows": 3_000,
@@ -204,6 +205,7 @@ def test_synthesize_reports_every_figure_and_passes_the_gate_on_the_generated_ta
         "holdout_share": 0.2,
         "rules": ["produced_on <= inspected_on"],
         "min_leaf": attempts[-1]["min_leaf"],
+        "numeric_min_leaf": attempts[-1]["numeric_min_leaf"],
         "target": "defect",
     }
 

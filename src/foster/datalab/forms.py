@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from foster.datalab.choices import ColumnKindChoice, PermittedUse, PersonalDataHandling, SynthesisMethod
 from foster.datalab.models import Dataset
 from foster.datalab.services import AgreementData, ColumnChange, RunData
+from foster.datalab.tables import personal_data_label
 from foster.registry.models import Company
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,16 +41,21 @@ class DatasetColumnsForm(forms.Form):
         self.dataset = dataset
         for column in dataset.columns:
             name = column["name"]
+            kind_label = _("Kind of “%(column)s”") % {"column": name}
+            handling_label = _("Treatment of “%(column)s”") % {"column": name}
+            # The selects stand in a table row under the column's name: their labels are given as aria-label.
             self.fields[f"kind:{name}"] = forms.ChoiceField(
-                label=_("Kind of “%(column)s”") % {"column": name},
+                label=kind_label,
                 choices=ColumnKindChoice.choices,
                 initial=column["kind"],
+                widget=forms.Select(attrs={"aria-label": kind_label}),
             )
             self.fields[f"handling:{name}"] = forms.ChoiceField(
-                label=_("Treatment of “%(column)s”") % {"column": name},
+                label=handling_label,
                 choices=[("", _("Use as it is")), *PersonalDataHandling.choices],
                 initial=column["handling"],
                 required=False,
+                widget=forms.Select(attrs={"aria-label": handling_label}),
             )
 
     def rows(self) -> list[dict[str, Any]]:
@@ -57,6 +63,7 @@ class DatasetColumnsForm(forms.Form):
         return [
             {
                 **column,
+                "personal_label": personal_data_label(column.get("personal_data", "")),
                 "kind_field": self[f"kind:{column['name']}"],
                 "handling_field": self[f"handling:{column['name']}"],
             }
@@ -147,8 +154,8 @@ class AgreementForm(forms.Form):
     conditions = forms.CharField(
         label=_("Further conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
-    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
-    ends_on = forms.DateField(label=_("Until"), widget=DATE_INPUT)
+    starts_on = forms.DateField(label=_("First day"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"starts_on": timezone.localdate()})

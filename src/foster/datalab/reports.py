@@ -4,6 +4,7 @@ templates; nothing here returns HTML."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -219,8 +220,20 @@ def _paired_bars(real: list[float], synthetic: list[float]) -> list[dict[str, An
     return bars
 
 
+def _axis_label(value: float | None, kind: str) -> str:
+    """A histogram's end as the column writes it: a date for dates, a number otherwise."""
+    if value is None:
+        return ""
+    if kind == "date":
+        return (dt.date(1970, 1, 1) + dt.timedelta(days=round(value))).isoformat()
+    if kind == "datetime":
+        return (dt.datetime(1970, 1, 1) + dt.timedelta(seconds=round(value))).strftime("%Y-%m-%d %H:%M")
+    return f"{value:,.4g}"
+
+
 def distribution_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
     """Small multiples: the real and synthetic distribution of the first columns."""
+    kinds = {column["name"]: column["kind"] for column in report.get("columns", [])}
     charts = []
     for chart in report.get("charts", [])[:MAX_DISTRIBUTION_CHARTS]:
         labels = [_("other") if label == "\x00other" else label for label in chart.get("labels", [])]
@@ -230,8 +243,8 @@ def distribution_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "kind": chart["kind"],
                 "bars": _paired_bars(chart["real"], chart["synthetic"]),
                 "labels": labels,
-                "low": chart.get("low"),
-                "high": chart.get("high"),
+                "low": _axis_label(chart.get("low"), kinds.get(chart["column"], "")),
+                "high": _axis_label(chart.get("high"), kinds.get(chart["column"], "")),
                 "width": CHART_WIDTH,
                 "height": CHART_HEIGHT,
             }

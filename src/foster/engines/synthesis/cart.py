@@ -44,13 +44,16 @@ MATCH_TAIL_ROWS = 2  # matched values stay within the second smallest and second
 
 @dataclass(frozen=True)
 class CartSettings:
-    """``min_leaf``: fewest real rows in a leaf (synthpop's ``minbucket``); ``smoothing``: noise on numeric
+    """``min_leaf``: fewest real rows in a leaf (synthpop's ``minbucket``); ``numeric_min_leaf``: the same for
+    the trees that draw numbers, dates and times (larger leaves there keep numeric rows further from real ones
+    without losing a rare class); ``smoothing``: noise on numeric
     donors; ``max_fit_rows``: a larger table is fitted on a random sample of this many rows;
     ``class_max_values``: an integer column with at most this many values is drawn as a class;
     ``match_marginals``: numeric columns with more values than that take the real column's quantiles at
     their synthetic ranks (``match_marginal``)."""
 
     min_leaf: int = 10
+    numeric_min_leaf: int | None = None  # leaves of the trees of numbers, dates and times (None: min_leaf)
     smoothing: bool = True
     max_fit_rows: int = 200_000
     class_max_values: int = 20
@@ -253,8 +256,9 @@ class CartSynthesizer:
             raise SynthesisError("condition_value", condition.value)
         return codes[condition.value.strip()]
 
-    def _tree_settings(self, seed: int) -> dict[str, int]:
-        return {"min_samples_leaf": self.settings.min_leaf, "random_state": seed}
+    def _tree_settings(self, seed: int, *, numeric: bool = False) -> dict[str, int]:
+        leaf = self.settings.numeric_min_leaf if numeric and self.settings.numeric_min_leaf else self.settings.min_leaf
+        return {"min_samples_leaf": leaf, "random_state": seed}
 
     def _class_model(self, X: FloatArray | None, y: npt.NDArray[np.int64], seed: int) -> _ClassModel:
         if X is None or len(np.unique(y)) < 2:
@@ -274,8 +278,9 @@ class CartSynthesizer:
         X_present = X[present] if X is not None else None
         y = values[present]
         tree: DecisionTreeRegressor | None = None
-        if X_present is not None and len(np.unique(y)) > 1 and len(y) >= 2 * self.settings.min_leaf:
-            tree = DecisionTreeRegressor(**self._tree_settings(seed)).fit(X_present, y)
+        leaf = self._tree_settings(seed, numeric=True)["min_samples_leaf"]
+        if X_present is not None and len(np.unique(y)) > 1 and len(y) >= 2 * leaf:
+            tree = DecisionTreeRegressor(**self._tree_settings(seed, numeric=True)).fit(X_present, y)
             leaves = tree.apply(X_present).astype(np.int64)
         else:
             leaves = np.zeros(len(y), dtype=np.int64)

@@ -5,9 +5,10 @@ the synthesizer never sees, fits the chosen method on the training rows, draws t
 many as the real table has, unless told), and measures fidelity, utility and privacy against the
 training rows and the holdout (``evaluation.py``). When the CART method's closest synthetic rows come
 out nearer the training rows than ``PRIVACY_TARGET_RATIO`` (0.9 of the distance of unseen real rows), it
-is fitted again with leaves twice as large, at most twice (``report["attempts"]`` lists each try). The
-result carries the synthetic table, the seed (drawn and recorded when none is given), the method, every
-parameter and the report as JSON-ready data.
+is fitted again with the leaves of its numeric trees twice as large, and from the third try those of its
+class trees too, at most three times (``report["attempts"]`` lists each try). The result carries the
+synthetic table, the seed (drawn and recorded when none is given), the method, every parameter and the
+report as JSON-ready data.
 
 ``progress(stage, done, total)`` is called between steps (stages ``fit``, ``sample``, ``evaluate``); a
 caller that wants to stop raises from it, and nothing is returned.
@@ -42,7 +43,7 @@ StageProgress = Callable[[str, int, int], None]
 
 MAX_SYNTHETIC_ROWS = 1_000_000
 WORST_PAIRS_KEPT = 20
-PRIVACY_RETRIES = 2
+PRIVACY_RETRIES = 3
 PRIVACY_TARGET_RATIO = 0.9  # the goal for the 5th-percentile distance ratio; the gate blocks below 0.8
 SMALL_TABLE_ROWS = 1_000
 
@@ -96,7 +97,7 @@ def split_holdout(table: Table, share: float, seed: int) -> tuple[Table, Table]:
 
 
 def _parameters(
-    options: SynthesisOptions, seed: int, rows: int, rules: Sequence[Rule], min_leaf: int
+    options: SynthesisOptions, seed: int, rows: int, rules: Sequence[Rule], leaves: tuple[int, int]
 ) -> dict[str, Any]:
     parameters: dict[str, Any] = {
         "method": options.method.value,
@@ -108,7 +109,7 @@ def _parameters(
     if options.method == Method.DP:
         parameters.update(epsilon=options.epsilon, delta=options.delta)
     else:
-        parameters["min_leaf"] = min_leaf
+        parameters.update(min_leaf=leaves[0], numeric_min_leaf=leaves[1])
     if options.condition is not None:
         parameters["condition"] = {
             "column": options.condition.column,
@@ -145,7 +146,7 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
         report_progress("fit", done, total)
 
     dp_details: dict[str, Any] | None = None
-    min_leaf = options.min_leaf
+    numeric_min_leaf, class_min_leaf = options.min_leaf, options.min_leaf
     attempts: list[dict[str, Any]] = []
     while True:
         started = time.perf_counter()
@@ -164,7 +165,11 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
                 "tree_edges": [list(edge) for edge in mst.edge_names()],
             }
         else:
-            settings = CartSettings(min_leaf=min_leaf, independent=options.method == Method.INDEPENDENT)
+            settings = CartSettings(
+                min_leaf=class_min_leaf,
+                numeric_min_leaf=numeric_min_leaf,
+                independent=options.method == Method.INDEPENDENT,
+            )
             synthesizer = CartSynthesizer(settings).fit(
                 train, seed=seed, rules=rules, condition=options.condition, progress=fit_progress
             )
@@ -178,13 +183,23 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
         report = evaluate(train, holdout, synthetic, target=options.target, seed=seed, progress=report_progress)
         evaluate_seconds = time.perf_counter() - started
         ratio = report["privacy"]["dcr_p5_ratio"]
-        attempts.append({"min_leaf": min_leaf, "dcr_p5_ratio": ratio, "fidelity": report["fidelity"]["overall"]})
-        # Too close to the real rows: larger leaves (each synthetic value drawn among more real rows), at most
-        # twice. Only the CART method has leaves; the DP method's guarantee does not depend on this check.
+        attempts.append(
+            {
+                "min_leaf": class_min_leaf,
+                "numeric_min_leaf": numeric_min_leaf,
+                "dcr_p5_ratio": ratio,
+                "fidelity": report["fidelity"]["overall"],
+            }
+        )
+        # Too close to the real rows: larger leaves for numbers first (each value drawn among more real rows),
+        # class trees only from the third try, so a rare class keeps predicting what follows it as long as it
+        # can. Only the CART method has leaves; the DP method's guarantee does not depend on this check.
         too_close = ratio is not None and ratio < PRIVACY_TARGET_RATIO
         if options.method != Method.CART or not too_close or len(attempts) > PRIVACY_RETRIES:
             break
-        min_leaf *= 2
+        numeric_min_leaf *= 2
+        if len(attempts) >= 2:
+            class_min_leaf *= 2
     report["timing"] = {
         "fit_seconds": round(fit_seconds, 3),
         "sample_seconds": round(sample_seconds, 3),
@@ -222,7 +237,7 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
         table=synthetic,
         seed=seed,
         method=options.method,
-        parameters=_parameters(options, seed, rows, rules, min_leaf),
+        parameters=_parameters(options, seed, rows, rules, (class_min_leaf, numeric_min_leaf)),
         report=report,
         rules=rules,
         fit_seconds=fit_seconds,
