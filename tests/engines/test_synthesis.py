@@ -229,3 +229,30 @@ def test_the_target_is_the_last_column_when_it_can_be_predicted(quality: Table) 
     assert choose_target(quality) == "defect_type"
     assert choose_target(quality.select(["line", "temperature_c", "lot_id"])) == "temperature_c"
     assert CartSettings().min_leaf == 10
+
+
+def test_a_table_of_identifiers_only_has_nothing_to_learn() -> None:
+    notes = table_from_text(
+        ["note", "memo"], [[f"note {index}" for index in range(30)], [f"memo {index}" for index in range(30)]]
+    )
+    with pytest.raises(SynthesisError) as caught:
+        synthesize(notes, SynthesisOptions(seed=1))
+    assert caught.value.code == "nothing_to_model"
+
+
+def test_the_most_faithful_try_that_passes_the_gate_is_kept_when_none_meets_the_target() -> None:
+    from foster.engines.synthesis.pipeline import _Candidate, _chosen
+
+    def candidate(ratio: float, allowed: bool, overall: float) -> _Candidate:
+        report = {"privacy": {"dcr_p5_ratio": ratio}, "gate": {"allowed": allowed}, "fidelity": {"overall": overall}}
+        return _Candidate(Table([]), report, (10, 10), 0.0, 0.0, 0.0)
+
+    first, passing, better, last = (
+        candidate(0.5, False, 0.99),
+        candidate(0.85, True, 0.97),
+        candidate(0.82, True, 0.98),
+        candidate(0.81, True, 0.90),
+    )
+    assert _chosen([first, passing, better, last]) is better
+    assert _chosen([first, candidate(0.6, False, 0.9)]) is first
+    assert _chosen([first, candidate(0.95, True, 0.9)]).report["privacy"]["dcr_p5_ratio"] == 0.95

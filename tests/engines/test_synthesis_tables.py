@@ -201,3 +201,10 @@ def test_a_column_of_numbers_with_missing_values_keeps_them_missing() -> None:
     column = column_from_text("x", ["1", "", "3"])
     assert column.kind == ColumnKind.INTEGER
     assert np.isnan(column.values[1]) and column.missing_mask().tolist() == [False, True, False]
+
+
+def test_a_quote_left_open_is_refused_as_a_cell_too_long() -> None:
+    data = b'a,b\n1,"' + b"x" * 200_000 + b"\n2,3\n"
+    with pytest.raises(TableRefusal) as caught:
+        read_table(io.BytesIO(data), LIMITS)
+    assert (caught.value.code, caught.value.params["limit"]) == ("cell_too_long", 131_072)

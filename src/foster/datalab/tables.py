@@ -81,6 +81,11 @@ def refusal_message(error: TableRefusal) -> str:
             "Some rows do not have as many cells as the header (line %(lines)s). Check for a missing or "
             "extra separator, or quotes around text that contains commas."
         ) % {"lines": lines}
+    if code == "cell_too_long":
+        return _(
+            "A cell near line %(line)s holds more than %(limit)s characters; a quote is probably left open. "
+            "Check the quotes around that line."
+        ) % {"line": params["line"], "limit": f"{params['limit']:,}"}
     if code == "too_many_rows":
         return _("The table has more than %(limit)s rows, the most the LAB takes. Upload a sample or split it.") % {
             "limit": f"{params['limit']:,}"
@@ -227,6 +232,10 @@ def synthesis_error_message(error: SynthesisError) -> str:
         "target_column": _("The column “%(detail)s” to predict does not exist or was dropped."),
         "rows": _("Ask for between 1 and 1,000,000 synthetic rows."),
         "too_few_rows": _("The table has too few rows to synthesise."),
+        "nothing_to_model": _(
+            "Every column is an identifier or free text, so there is nothing to learn. Mark the columns that "
+            "hold categories, numbers or dates as such."
+        ),
     }
     return messages.get(error.code, _("The synthesis settings cannot be used with this table.")) % {
         "detail": error.detail

@@ -347,7 +347,7 @@ def _fit_and_score(
         y, y_test = text_key(source.column(target)).astype(str), text_key(holdout.column(target)).astype(str)
         if len(set(y.tolist())) < 2:
             return 0.5 if binary else 0.0
-        classifier = HistGradientBoostingClassifier(max_iter=60, random_state=seed).fit(X, y)
+        classifier = HistGradientBoostingClassifier(max_iter=60, early_stopping=False, random_state=seed).fit(X, y)
         if binary:
             if len(set(y_test.tolist())) < 2:
                 return None
@@ -361,7 +361,7 @@ def _fit_and_score(
     keep, keep_test = ~np.isnan(y_numeric), ~np.isnan(y_test_numeric)
     if keep.sum() < 5 or keep_test.sum() < 2:
         return None
-    regressor = HistGradientBoostingRegressor(max_iter=60, random_state=seed)
+    regressor = HistGradientBoostingRegressor(max_iter=60, early_stopping=False, random_state=seed)
     predicted_numbers = regressor.fit(X[keep], y_numeric[keep]).predict(X_test[keep_test])
     return float(r2_score(y_test_numeric[keep_test], predicted_numbers))
 

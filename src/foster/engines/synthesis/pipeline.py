@@ -6,9 +6,10 @@ many as the real table has, unless told), and measures fidelity, utility and pri
 training rows and the holdout (``evaluation.py``). When the CART method's closest synthetic rows come
 out nearer the training rows than ``PRIVACY_TARGET_RATIO`` (0.9 of the distance of unseen real rows), it
 is fitted again with the leaves of its numeric trees twice as large, and from the third try those of its
-class trees too, at most three times (``report["attempts"]`` lists each try). The result carries the
-synthetic table, the seed (drawn and recorded when none is given), the method, every parameter and the
-report as JSON-ready data.
+class trees too, at most three times (``report["attempts"]`` lists each try); the result is the first
+try that meets the target, else the most faithful one that passes the release gate, else the first. The
+result carries the synthetic table, the seed (drawn and recorded when none is given), the method, every
+parameter and the report as JSON-ready data.
 
 ``progress(stage, done, total)`` is called between steps (stages ``fit``, ``sample``, ``evaluate``); a
 caller that wants to stop raises from it, and nothing is returned.
@@ -87,6 +88,32 @@ class SynthesisResult:
     sample_seconds: float = 0.0
 
 
+@dataclass
+class _Candidate:
+    """One try of the CART method: its table, report, leaves (class, numeric) and timings."""
+
+    table: Table
+    report: dict[str, Any]
+    leaves: tuple[int, int]
+    fit_seconds: float
+    sample_seconds: float
+    evaluate_seconds: float
+
+
+def _chosen(candidates: list[_Candidate]) -> _Candidate:
+    """The last try if it met the privacy target or is the only one; else the most faithful try that
+    passes the release gate; else the first (the most faithful: the gate blocks it and says why, and a
+    blurred table that is blocked anyway helps nobody)."""
+    last = candidates[-1]
+    ratio = last.report["privacy"]["dcr_p5_ratio"]
+    if len(candidates) == 1 or ratio is None or ratio >= PRIVACY_TARGET_RATIO:
+        return last
+    passing = [candidate for candidate in candidates if candidate.report["gate"]["allowed"]]
+    if passing:
+        return max(passing, key=lambda candidate: candidate.report["fidelity"]["overall"])
+    return candidates[0]
+
+
 def split_holdout(table: Table, share: float, seed: int) -> tuple[Table, Table]:
     """Training rows and holdout rows, drawn at random (seeded)."""
     rng = np.random.default_rng([seed, 1])
@@ -131,6 +158,8 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
         raise SynthesisError("epsilon", str(options.epsilon))
     if options.target is not None and options.target not in table.names:
         raise SynthesisError("target_column", options.target)
+    if not any(column.kind != ColumnKind.IDENTIFIER for column in table.columns):
+        raise SynthesisError("nothing_to_model")
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
     rows = options.rows if options.rows is not None else table.n_rows
     if not 1 <= rows <= MAX_SYNTHETIC_ROWS:
@@ -148,6 +177,7 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
     dp_details: dict[str, Any] | None = None
     numeric_min_leaf, class_min_leaf = options.min_leaf, options.min_leaf
     attempts: list[dict[str, Any]] = []
+    candidates: list[_Candidate] = []
     while True:
         started = time.perf_counter()
         if options.method == Method.DP:
@@ -191,6 +221,11 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
                 "fidelity": report["fidelity"]["overall"],
             }
         )
+        candidates.append(
+            _Candidate(
+                synthetic, report, (class_min_leaf, numeric_min_leaf), fit_seconds, sample_seconds, evaluate_seconds
+            )
+        )
         # Too close to the real rows: larger leaves for numbers first (each value drawn among more real rows),
         # class trees only from the third try, so a rare class keeps predicting what follows it as long as it
         # can. Only the CART method has leaves; the DP method's guarantee does not depend on this check.
@@ -200,6 +235,10 @@ def synthesize(table: Table, options: SynthesisOptions, progress: StageProgress 
         numeric_min_leaf *= 2
         if len(attempts) >= 2:
             class_min_leaf *= 2
+    chosen = _chosen(candidates)
+    synthetic, report = chosen.table, chosen.report
+    (class_min_leaf, numeric_min_leaf) = chosen.leaves
+    fit_seconds, sample_seconds, evaluate_seconds = chosen.fit_seconds, chosen.sample_seconds, chosen.evaluate_seconds
     report["timing"] = {
         "fit_seconds": round(fit_seconds, 3),
         "sample_seconds": round(sample_seconds, 3),

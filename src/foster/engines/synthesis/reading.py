@@ -39,7 +39,6 @@ BINARY_SIGNATURES = (
     b"\xd0\xcf\x11\xe0",  # legacy .xls / .doc
     b"SQLite format 3",
 )
-csv.field_size_limit(1_000_000)
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class ReadLimits:
 class TableRefusal(Exception):
     """The table cannot be read; ``code`` says why and ``params`` holds the figures for the message.
 
-    Codes: ``empty``, ``too_large``, ``binary``, ``encoding``, ``single_column``, ``ragged``,
+    Codes: ``empty``, ``too_large``, ``binary``, ``encoding``, ``single_column``, ``ragged``, ``cell_too_long``,
     ``no_header``, ``too_many_rows``, ``too_few_rows``, ``too_many_columns``, ``too_many_cells``,
     ``workbook``, ``parquet``.
     """
@@ -201,6 +200,8 @@ def read_csv(stream: IO[bytes], limits: ReadLimits, head: bytes) -> RawTable:
         except UnicodeDecodeError:
             raise TableRefusal("encoding", line=reader.line_num + 1) from None
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise TableRefusal("cell_too_long", line=reader.line_num, limit=csv.field_size_limit()) from None
             raise TableRefusal("ragged", lines=[reader.line_num], columns=0, detail=str(error)) from None
     finally:
         text.detach()
