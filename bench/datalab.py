@@ -283,6 +283,25 @@ def main() -> None:
 
 
 INTRO = (__doc__ or "").split("\n\n", 1)[1].split("\n\n    .venv")[0].strip()
+NOTES = """How to read it:
+
+- Fidelity is SDMetrics' overall quality (mean of column shapes and pair trends), computed by
+  `foster.engines.synthesis.evaluation`; "related pairs" is the mean pair trend over pairs with |r| or
+  Cramér's V ≥ 0.3 in the real data. The "quoted" figures are SDV's GaussianCopula as measured before
+  this work with a reference scorer; our own Gaussian copula (empirical marginals) is a stronger
+  baseline than SDV's parametric one on these tables and is scored with exactly our formulas.
+- The ceiling row scores unseen real rows as if they were synthetic: on the small tables that is the
+  20% holdout against the 80% training rows (a smaller sample, so its fidelity is lower than a same-size
+  sample's would be; its utility would be tested on itself, so none is given); on the generated table a
+  new 40,000-row draw of the generator.
+- Utility: ROC AUC for a yes/no target, macro F1 for wine's three classes, R² for diabetes; on the
+  manufacturing table the target is the defect, with the defect type (empty exactly when there is no
+  defect) left out of the features.
+- DCR ratios: synthetic-to-training distance over holdout-to-training distance (1 = as far as unseen real
+  rows); the default method is refitted with larger leaves until the 5th-percentile ratio reaches 0.9
+  (docs/datalab.md), so its ratios sit near 0.9-1.1 by design; the release gate blocks below 0.8.
+- Times are wall-clock seconds on a machine shared with other engineers' jobs (load average 6-8 on 2
+  CPUs during the run); unloaded, the default method fits the 40,000 training rows in about 2.6 s."""
 
 
 def _write_readme(block: str) -> None:
@@ -290,12 +309,12 @@ def _write_readme(block: str) -> None:
     if SECTION_START in text and SECTION_END in text:
         before, rest = text.split(SECTION_START, 1)
         _old, after = rest.split(SECTION_END, 1)
-        text = f"{before}{SECTION_START}\n{INTRO}\n\n{block}\n{SECTION_END}{after}"
+        text = f"{before}{SECTION_START}\n{INTRO}\n\n{block}\n\n{NOTES}\n{SECTION_END}{after}"
     else:
         text = (
             text.rstrip("\n")
             + "\n\n## Synthetic data of the data LAB (`bench/datalab.py`)\n\n"
-            + f"{SECTION_START}\n{INTRO}\n\n{block}\n{SECTION_END}\n"
+            + f"{SECTION_START}\n{INTRO}\n\n{block}\n\n{NOTES}\n{SECTION_END}\n"
         )
     README.write_text(text, encoding="utf-8")
 
