@@ -38,6 +38,7 @@ from tests.authorization_matrix import (
     matrix_rows,
     route_string_sample,
 )
+from tests.datalab import authorization_objects as datalab_objects
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.finance import authorization_objects as finance_objects
 from tests.innovation import authorization_objects as innovation_objects
@@ -59,6 +60,7 @@ APPS_WATCHED_FOR_WRITES = (
     "selection",
     "innovation",
     "kpi",
+    "datalab",
 )
 
 
@@ -133,6 +135,7 @@ OBJECT_BUILDERS: dict[str, Callable[[World, str], Any]] = {
     **selection_objects.OBJECT_BUILDERS,
     **innovation_objects.OBJECT_BUILDERS,
     **kpi_objects.OBJECT_BUILDERS,
+    **datalab_objects.OBJECT_BUILDERS,
 }
 
 
@@ -192,6 +195,7 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
     **innovation_objects.world_payloads(),
     **selection_objects.world_payloads(),
     **kpi_objects.world_payloads(),
+    **datalab_objects.world_payloads(),
     **{
         key: lambda world, obj, key=key: application_objects.PAYLOADS[key](world.user, obj)
         for key in application_objects.PAYLOADS

@@ -25,6 +25,7 @@ urlpatterns = [
     path("applications/", include("foster.applications.urls")),
     path("innovation/", include("foster.innovation.urls")),
     path("kpi/", include("foster.kpi.urls")),
+    path("datalab/", include("foster.datalab.urls")),
     path("selection/", include("foster.selection.urls")),
     path("", include("foster.portal.urls")),
 ]

@@ -71,6 +71,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("reviews:pool"), _("Reviews")))
         if user.has_perm("innovation.view_innovation"):
             links.append((reverse("innovation:dashboard"), _("Open innovation")))
+        if user.has_perm("datalab.view_lab"):
+            links.append((reverse("datalab:dashboard"), _("Data LAB")))
         if user.has_perm("finance.view_monitors"):
             links.append((reverse("finance:monitors"), _("Finance")))
         if user.has_perm("kpi.view_dashboard"):

@@ -12,6 +12,7 @@ from foster.accounts.choices import Role
 from foster.accounts.models import Agency, AgencyMembership, User
 from foster.accounts.seeding import agencies_seed
 from foster.applications.seeding import applications_seed
+from foster.datalab.seeding import datalab_seed
 from foster.finance.seeding import finance_seed
 from foster.innovation.seeding import innovation_seed
 from foster.kpi.seeding import kpi_seed
@@ -40,6 +41,7 @@ DEMO_USERS = [
     DemoUser("official@kodit.demo.foster.kr", "박보증", Role.AGENCY_OFFICIAL, agency="kodit"),
     DemoUser("reviewer@demo.foster.kr", "최심사", Role.REVIEWER),
     DemoUser("founder@startup.demo.foster.kr", "정창업", Role.COMPANY_MEMBER),
+    DemoUser("owner@sme.demo.foster.kr", "서제조", Role.COMPANY_MEMBER),
     DemoUser("innovation@large.demo.foster.kr", "한혁신", Role.LARGE_COMPANY_MEMBER),
     DemoUser("citizen@demo.foster.kr", "윤시민", Role.PUBLIC),
 ]
@@ -66,6 +68,7 @@ def demo_users_seed() -> list[User]:
             user.groups.add(staff_group)
     _attach_company("founder@startup.demo.foster.kr", SizeClass.STARTUP)
     _attach_company("innovation@large.demo.foster.kr", SizeClass.LARGE)
+    _attach_company("owner@sme.demo.foster.kr", SizeClass.SMALL)  # the data LAB's demo SME
     return users
 
 
@@ -115,4 +118,5 @@ def demo_seed(
     finance_seed(seed=seed)
     innovation_seed()  # after the demo users: the large company's member posts challenges
     kpi_seed(seed=seed)  # survey waves drawn from the registry
+    datalab_seed(seed=seed)  # after the demo users: the SME's table, a synthesis, an agreement with the startup
     return created
