@@ -39,6 +39,7 @@ from tests.authorization_matrix import (
     route_string_sample,
 )
 from tests.cohorts import authorization_objects as cohort_objects
+from tests.datalab import authorization_objects as datalab_objects
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.finance import authorization_objects as finance_objects
 from tests.innovation import authorization_objects as innovation_objects
@@ -63,6 +64,7 @@ APPS_WATCHED_FOR_WRITES = (
     "learning",
     "cohorts",
     "kpi",
+    "datalab",
 )
 
 
@@ -139,6 +141,7 @@ OBJECT_BUILDERS: dict[str, Callable[[World, str], Any]] = {
     **learning_objects.OBJECT_BUILDERS,
     **cohort_objects.OBJECT_BUILDERS,
     **kpi_objects.OBJECT_BUILDERS,
+    **datalab_objects.OBJECT_BUILDERS,
 }
 
 
@@ -200,6 +203,7 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
     **learning_objects.world_payloads(),
     **cohort_objects.world_payloads(),
     **kpi_objects.world_payloads(),
+    **datalab_objects.world_payloads(),
     **{
         key: lambda world, obj, key=key: application_objects.PAYLOADS[key](world.user, obj)
         for key in application_objects.PAYLOADS

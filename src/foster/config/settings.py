@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "foster.selection",
     "foster.innovation",
     "foster.kpi",  # before learning: learning's ready() replaces the dashboard's education placeholder
+    "foster.datalab",
     "foster.learning",
     "foster.cohorts",
 ]
@@ -176,6 +177,15 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # The matching indexes of open innovation (foster.innovation.matching), shared by web and worker processes.
 MATCHING_INDEX_DIR = Path(env.str("MATCHING_INDEX_DIR", default=str(VAR_DIR / "matching")))
 MEDIA_URL = "media/"
+# The data creation LAB (foster.datalab): upload limits, how long an original upload is kept, the δ of
+# the differential-privacy method and the longest data-sharing agreement.
+DATALAB_MAX_UPLOAD_BYTES = env.int("DATALAB_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+DATALAB_MAX_ROWS = env.int("DATALAB_MAX_ROWS", default=1_000_000)
+DATALAB_MAX_COLUMNS = env.int("DATALAB_MAX_COLUMNS", default=200)
+DATALAB_MIN_ROWS = env.int("DATALAB_MIN_ROWS", default=20)
+DATALAB_RETENTION_DAYS = env.int("DATALAB_RETENTION_DAYS", default=90)
+DATALAB_DP_DELTA = env.float("DATALAB_DP_DELTA", default=1e-6)
+DATALAB_MAX_AGREEMENT_DAYS = env.int("DATALAB_MAX_AGREEMENT_DAYS", default=730)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

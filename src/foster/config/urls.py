@@ -27,6 +27,7 @@ urlpatterns = [
     path("learning/", include("foster.learning.urls")),
     path("cohorts/", include("foster.cohorts.urls")),
     path("kpi/", include("foster.kpi.urls")),
+    path("datalab/", include("foster.datalab.urls")),
     path("selection/", include("foster.selection.urls")),
     path("", include("foster.portal.urls")),
 ]

@@ -77,6 +77,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("learning:dashboard"), _("Education and consulting")))
         if user.has_perm("cohorts.view_cohorts"):
             links.append((reverse("cohorts:cohort-list"), _("Cohorts")))
+        if user.has_perm("datalab.view_lab"):
+            links.append((reverse("datalab:dashboard"), _("Data LAB")))
         if user.has_perm("finance.view_monitors"):
             links.append((reverse("finance:monitors"), _("Finance")))
         if user.has_perm("kpi.view_dashboard"):

@@ -13,6 +13,7 @@ from foster.accounts.models import Agency, AgencyMembership, User
 from foster.accounts.seeding import agencies_seed
 from foster.applications.seeding import applications_seed
 from foster.cohorts.seeding import cohorts_seed
+from foster.datalab.seeding import datalab_seed
 from foster.finance.seeding import finance_seed
 from foster.innovation.seeding import innovation_seed
 from foster.kpi.seeding import kpi_seed
@@ -44,8 +45,8 @@ DEMO_USERS = [
     DemoUser("official@nipa.demo.foster.kr", "민해외", Role.AGENCY_OFFICIAL, agency="nipa"),
     DemoUser("reviewer@demo.foster.kr", "최심사", Role.REVIEWER),
     DemoUser("founder@startup.demo.foster.kr", "정창업", Role.COMPANY_MEMBER),
+    DemoUser("owner@sme.demo.foster.kr", "서제조", Role.COMPANY_MEMBER),
     DemoUser("innovation@large.demo.foster.kr", "한혁신", Role.LARGE_COMPANY_MEMBER),
-    DemoUser("owner@sme.demo.foster.kr", "김대표", Role.COMPANY_MEMBER),
     DemoUser("citizen@demo.foster.kr", "윤시민", Role.PUBLIC),
 ]
 
@@ -71,7 +72,9 @@ def demo_users_seed() -> list[User]:
             user.groups.add(staff_group)
     _attach_company("founder@startup.demo.foster.kr", SizeClass.STARTUP)
     _attach_company("innovation@large.demo.foster.kr", SizeClass.LARGE)
-    _attach_company("owner@sme.demo.foster.kr", SizeClass.SMALL, ksic_section="C")
+    _attach_company(
+        "owner@sme.demo.foster.kr", SizeClass.SMALL, ksic_section="C"
+    )  # the data LAB's and education's demo SME
     return users
 
 
@@ -126,4 +129,5 @@ def demo_seed(
     learning_seed(seed=seed)  # courses, consultants, diagnostics of demo SMEs
     cohorts_seed(seed=seed)  # after innovation: the accelerator's startups are demo startups with profiles
     kpi_seed(seed=seed)  # survey waves drawn from the registry
+    datalab_seed(seed=seed)  # after the demo users: the SME's table, a synthesis, an agreement with the startup
     return created

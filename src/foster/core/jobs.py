@@ -29,13 +29,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from foster.core.models import Job
-from foster.core.services import job_fail, job_finish, job_progress
+from foster.core.services import job_cancelled, job_fail, job_finish, job_is_cancel_requested, job_progress
 
 logger = logging.getLogger(__name__)
 
 
 class JobError(Exception):
     """A failure whose message is meant for the user (shown on the job page as is)."""
+
+
+class JobCancelled(Exception):
+    """Raised by ``JobReport.check_cancelled`` when the owner asked the job to stop; ``job_running``
+    marks the job cancelled. The task must leave nothing half-made behind (undo in ``except``/``finally``)."""
 
 
 def job_enqueue(task: Any, job: Job, **kwargs: Any) -> None:
@@ -60,13 +65,19 @@ class JobReport:
     def __call__(self, done: int, total: int | None = None, message: str | None = None) -> None:
         job_progress(job_id=self.job_id, done=done, total=total, message=message)
 
+    def check_cancelled(self) -> None:
+        """Raise ``JobCancelled`` if the owner asked the job to stop; call it between steps."""
+        if job_is_cancel_requested(job_id=self.job_id):
+            raise JobCancelled
+
 
 @contextmanager
 def job_running(job_id: int) -> Iterator[JobReport]:
     """Context for the body of a background task: yields a ``JobReport``.
 
-    On a ``JobError`` the job fails with that message, on any other exception with a generic
-    message (details go to the log); otherwise it succeeds with ``report.result``.
+    On a ``JobError`` the job fails with that message, on ``JobCancelled`` it is marked cancelled, on
+    any other exception it fails with a generic message (details go to the log); otherwise it succeeds
+    with ``report.result``.
     """
     report = JobReport(job_id)
     owner_language = Job.objects.filter(pk=job_id).values_list("owner__preferred_language", flat=True).first() or "ko"
@@ -77,6 +88,9 @@ def job_running(job_id: int) -> Iterator[JobReport]:
             yield report
         except JobError as error:
             job_fail(job_id=job_id, message=str(error), result=report.result)
+            return
+        except JobCancelled:
+            job_cancelled(job_id=job_id, message=_("Stopped at your request; nothing was kept."), result=report.result)
             return
         except Exception:
             logger.exception("background job %s failed", job_id)

@@ -48,6 +48,8 @@ class Job(models.Model):
     done = models.PositiveIntegerField(_("steps done"), default=0)
     message = models.TextField(_("message"), blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # Set when the owner asks to stop; a task that can stop checks it between steps (JobReport.check_cancelled).
+    cancel_requested_at = models.DateTimeField(_("cancellation requested at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,7 +71,7 @@ class Job(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}
 
 
 class Notification(models.Model):

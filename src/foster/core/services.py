@@ -93,6 +93,27 @@ def job_fail(*, job_id: int, message: str, result: dict[str, Any] | None = None)
     Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, message=message, result=result or {})
 
 
+def job_cancel_request(*, job_id: int) -> bool:
+    """Ask a queued or running job to stop (a single UPDATE); returns whether the request was recorded
+    (False once the job has finished). The task stops at its next check (``JobReport.check_cancelled``)."""
+    unfinished = [JobStatus.QUEUED, JobStatus.RUNNING]
+    return bool(
+        Job.objects.filter(pk=job_id, status__in=unfinished, cancel_requested_at__isnull=True).update(
+            cancel_requested_at=timezone.now()
+        )
+    )
+
+
+def job_is_cancel_requested(*, job_id: int) -> bool:
+    """Whether the job's owner asked it to stop."""
+    return Job.objects.filter(pk=job_id, cancel_requested_at__isnull=False).exists()
+
+
+def job_cancelled(*, job_id: int, message: str, result: dict[str, Any] | None = None) -> None:
+    """Mark a job as stopped at its owner's request."""
+    Job.objects.filter(pk=job_id).update(status=JobStatus.CANCELLED, message=message, result=result or {})
+
+
 @dataclass(frozen=True)
 class Notice:
     """One notice to send: its recipient, and subject and body already in the recipient's language."""

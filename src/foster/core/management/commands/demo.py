@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 
 from foster.core.demo import DEMO_COMPANIES, DEMO_PASSWORD, DEMO_USERS, demo_seed
 from foster.core.progress import cli_progress
+from foster.datalab.tasks import retention_schedule
 from foster.finance.tasks import ledger_reconcile_schedule
 from foster.innovation.tasks import matching_index_schedule
 from foster.registry.models import Company
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             self.stdout.write("Daily ledger reconciliation scheduled.")
         if matching_index_schedule():  # the nightly rebuild of the open-innovation matching indexes
             self.stdout.write("Nightly matching index rebuild scheduled.")
+        if retention_schedule():  # the data LAB deletes original uploads past their retention period
+            self.stdout.write("Daily data LAB retention run scheduled.")
         self._print_logins()
         if options["no_serve"]:
             return
