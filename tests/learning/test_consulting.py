@@ -171,7 +171,7 @@ def test_sessions_report_and_feedback(sme: Sme, agency: Agency, official: User) 
 
 def test_experts_join_the_pool_only_with_the_reviewer_role(agency: Agency, official: User) -> None:
     expert = UserFactory(role=Role.REVIEWER, email="expert@example.kr")
-    member = UserFactory(role=Role.COMPANY_MEMBER, email="member@example.kr")
+    UserFactory(role=Role.COMPANY_MEMBER, email="member@example.kr")
     data = ConsultantData(email="MEMBER@example.kr", expertise_areas=["data"], sectors=[], regions=[], load_limit=3)
     with pytest.raises(ValidationError) as refused:
         consultant_add(user=official, agency=agency, data=data)
@@ -191,7 +191,6 @@ def test_experts_join_the_pool_only_with_the_reviewer_role(agency: Agency, offic
         ["busan"],
     )
     assert Consultant.objects.count() == 1
-    del member
 
 
 def test_the_request_page_is_seen_by_the_company_the_consultant_and_the_agency(
