@@ -38,11 +38,13 @@ from tests.authorization_matrix import (
     matrix_rows,
     route_string_sample,
 )
+from tests.cohorts import authorization_objects as cohort_objects
 from tests.datalab import authorization_objects as datalab_objects
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 from tests.finance import authorization_objects as finance_objects
 from tests.innovation import authorization_objects as innovation_objects
 from tests.kpi import authorization_objects as kpi_objects
+from tests.learning import authorization_objects as learning_objects
 from tests.programs import authorization_objects as program_objects
 from tests.registry.transfer_objects import company_import_for, company_import_upload
 from tests.reviews import authorization_objects as review_objects
@@ -59,6 +61,8 @@ APPS_WATCHED_FOR_WRITES = (
     "finance",
     "selection",
     "innovation",
+    "learning",
+    "cohorts",
     "kpi",
     "datalab",
 )
@@ -134,6 +138,8 @@ OBJECT_BUILDERS: dict[str, Callable[[World, str], Any]] = {
     **finance_objects.OBJECT_BUILDERS,
     **selection_objects.OBJECT_BUILDERS,
     **innovation_objects.OBJECT_BUILDERS,
+    **learning_objects.OBJECT_BUILDERS,
+    **cohort_objects.OBJECT_BUILDERS,
     **kpi_objects.OBJECT_BUILDERS,
     **datalab_objects.OBJECT_BUILDERS,
 }
@@ -194,6 +200,8 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
     **finance_objects.world_payloads(),
     **innovation_objects.world_payloads(),
     **selection_objects.world_payloads(),
+    **learning_objects.world_payloads(),
+    **cohort_objects.world_payloads(),
     **kpi_objects.world_payloads(),
     **datalab_objects.world_payloads(),
     **{

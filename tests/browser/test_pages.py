@@ -130,6 +130,8 @@ def test_walk_through_the_registry_as_an_official_and_as_a_company_member(page: 
         "신청",
         "심사",
         "개방형 혁신",
+        "교육·컨설팅",
+        "기수",
         "재무",
         "계획 성과지표",
         "알림",

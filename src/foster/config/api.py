@@ -7,6 +7,7 @@ from foster.accounts.api import AgencyViewSet, CurrentUserView
 from foster.applications.api import ApplicationViewSet
 from foster.finance.api import AgreementViewSet, TransferViewSet
 from foster.innovation.api import ChallengeViewSet, ProjectViewSet, ProposalViewSet, StartupProfileViewSet
+from foster.learning.api import CourseSessionViewSet, DiagnosticViewSet, EnrolmentViewSet
 from foster.programs.api import CallViewSet, ProgramViewSet
 from foster.registry.api import CompanyViewSet, ValuationRecordViewSet
 from foster.reviews.api import CallRankingViewSet, ReviewAssignmentViewSet
@@ -28,6 +29,9 @@ router.register("innovation/challenges", ChallengeViewSet, basename="innovation-
 router.register("innovation/proposals", ProposalViewSet, basename="innovation-proposal")
 router.register("innovation/profiles", StartupProfileViewSet, basename="innovation-profile")
 router.register("innovation/projects", ProjectViewSet, basename="innovation-project")
+router.register("learning/diagnostics", DiagnosticViewSet, basename="learning-diagnostic")
+router.register("learning/sessions", CourseSessionViewSet, basename="learning-session")
+router.register("learning/enrolments", EnrolmentViewSet, basename="learning-enrolment")
 
 api_urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),

@@ -69,8 +69,10 @@ INSTALLED_APPS = [
     "foster.portal",
     "foster.selection",
     "foster.innovation",
-    "foster.kpi",
+    "foster.kpi",  # before learning: learning's ready() replaces the dashboard's education placeholder
     "foster.datalab",
+    "foster.learning",
+    "foster.cohorts",
 ]
 
 MIDDLEWARE = [

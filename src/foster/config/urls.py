@@ -24,6 +24,8 @@ urlpatterns = [
     path("reviews/", include("foster.reviews.urls")),
     path("applications/", include("foster.applications.urls")),
     path("innovation/", include("foster.innovation.urls")),
+    path("learning/", include("foster.learning.urls")),
+    path("cohorts/", include("foster.cohorts.urls")),
     path("kpi/", include("foster.kpi.urls")),
     path("datalab/", include("foster.datalab.urls")),
     path("selection/", include("foster.selection.urls")),

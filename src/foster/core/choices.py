@@ -22,3 +22,5 @@ class NotificationKind(models.TextChoices):
     PROPOSAL_DECISION = "proposal_decision", _("Decision on a proposal (open innovation)")
     POC_UPDATE = "poc_update", _("Proof-of-concept project update")
     SUCCESS_CASE = "success_case", _("Success case to approve")
+    EDUCATION = "education", _("Course places and certificates")
+    CONSULTING = "consulting", _("Consulting requests")

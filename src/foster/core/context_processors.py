@@ -55,6 +55,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("calls:call-list"), _("Open calls")),
         (reverse("portal:statistics"), _("Statistics")),
     ]
+    if not user.is_authenticated:
+        links.append((reverse("learning:course-calendar"), _("Courses")))
     if user.is_authenticated:
         if companies_label := _companies_label(user):
             links.append((companies_url, companies_label))
@@ -71,6 +73,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("reviews:pool"), _("Reviews")))
         if user.has_perm("innovation.view_innovation"):
             links.append((reverse("innovation:dashboard"), _("Open innovation")))
+        if user.has_perm("learning.view_learning"):
+            links.append((reverse("learning:dashboard"), _("Education and consulting")))
+        if user.has_perm("cohorts.view_cohorts"):
+            links.append((reverse("cohorts:cohort-list"), _("Cohorts")))
         if user.has_perm("datalab.view_lab"):
             links.append((reverse("datalab:dashboard"), _("Data LAB")))
         if user.has_perm("finance.view_monitors"):

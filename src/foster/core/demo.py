@@ -12,10 +12,12 @@ from foster.accounts.choices import Role
 from foster.accounts.models import Agency, AgencyMembership, User
 from foster.accounts.seeding import agencies_seed
 from foster.applications.seeding import applications_seed
+from foster.cohorts.seeding import cohorts_seed
 from foster.datalab.seeding import datalab_seed
 from foster.finance.seeding import finance_seed
 from foster.innovation.seeding import innovation_seed
 from foster.kpi.seeding import kpi_seed
+from foster.learning.seeding import learning_seed
 from foster.programs.seeding import programs_seed
 from foster.registry.choices import MembershipRole, SizeClass
 from foster.registry.models import Company, CompanyMembership
@@ -39,6 +41,8 @@ DEMO_USERS = [
     DemoUser("planner@mss.demo.foster.kr", "김기획", Role.MINISTRY_PLANNER, agency="mss", is_staff=True),
     DemoUser("official@kosme.demo.foster.kr", "이담당", Role.AGENCY_OFFICIAL, agency="kosme"),
     DemoUser("official@kodit.demo.foster.kr", "박보증", Role.AGENCY_OFFICIAL, agency="kodit"),
+    DemoUser("official@kised.demo.foster.kr", "강창업", Role.AGENCY_OFFICIAL, agency="kised"),
+    DemoUser("official@nipa.demo.foster.kr", "민해외", Role.AGENCY_OFFICIAL, agency="nipa"),
     DemoUser("reviewer@demo.foster.kr", "최심사", Role.REVIEWER),
     DemoUser("founder@startup.demo.foster.kr", "정창업", Role.COMPANY_MEMBER),
     DemoUser("owner@sme.demo.foster.kr", "서제조", Role.COMPANY_MEMBER),
@@ -68,7 +72,9 @@ def demo_users_seed() -> list[User]:
             user.groups.add(staff_group)
     _attach_company("founder@startup.demo.foster.kr", SizeClass.STARTUP)
     _attach_company("innovation@large.demo.foster.kr", SizeClass.LARGE)
-    _attach_company("owner@sme.demo.foster.kr", SizeClass.SMALL)  # the data LAB's demo SME
+    _attach_company(
+        "owner@sme.demo.foster.kr", SizeClass.SMALL, ksic_section="C"
+    )  # the data LAB's and education's demo SME
     return users
 
 
@@ -94,11 +100,14 @@ def ministry_staff_group_seed() -> Group:
     return group
 
 
-def _attach_company(email: str, size_class: str) -> None:
+def _attach_company(email: str, size_class: str, ksic_section: str = "") -> None:
     user = User.objects.get(email=email)
     if CompanyMembership.objects.filter(user=user).exists():
         return
-    company = Company.objects.filter(size_class=size_class).order_by("id").first()
+    companies = Company.objects.filter(size_class=size_class)
+    if ksic_section:  # the demo SME owner runs a manufacturer, not the first small company of any sector
+        companies = companies.filter(ksic_section=ksic_section).exclude(memberships__isnull=False)
+    company = companies.order_by("id").first()
     if company is not None:
         CompanyMembership.objects.create(user=user, company=company, role=MembershipRole.OWNER)
 
@@ -117,6 +126,8 @@ def demo_seed(
     reviews_seed(seed=seed)  # after the applications seed: scores closed calls' applications
     finance_seed(seed=seed)
     innovation_seed()  # after the demo users: the large company's member posts challenges
+    learning_seed(seed=seed)  # courses, consultants, diagnostics of demo SMEs
+    cohorts_seed(seed=seed)  # after innovation: the accelerator's startups are demo startups with profiles
     kpi_seed(seed=seed)  # survey waves drawn from the registry
     datalab_seed(seed=seed)  # after the demo users: the SME's table, a synthesis, an agreement with the startup
     return created

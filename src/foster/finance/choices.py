@@ -11,6 +11,7 @@ class AccountKind(models.TextChoices):
     PROGRAM_BUDGET = "program_budget", _("Program budget")
     FUND_COMMITMENT = "fund_commitment", _("Fund commitment (by source)")
     FUND_PAID_IN = "fund_paid_in", _("Fund capital paid in (by source)")
+    FUND_INVESTMENT = "fund_investment", _("Fund investments held (per company, by source)")
     LOAN_RECEIVABLE = "loan_receivable", _("Loan receivable (per company)")
     GUARANTEE_EXPOSURE = "guarantee_exposure", _("Guarantee exposure (per company)")
     EXTERNAL_EXPOSURE = "external_exposure", _("Exposure at other agencies (per company, imported)")
@@ -47,6 +48,7 @@ class TransferKind(models.TextChoices):
     SETTLEMENT = "settlement", _("Settlement of unspent money")
     FUND_COMMIT = "fund_commit", _("Fund commitment")
     CAPITAL_CALL = "capital_call", _("Capital call")
+    FUND_INVEST = "fund_invest", _("Fund investment into a company")
     EXTERNAL_EXPOSURE = "external_exposure", _("Exposure reported by another agency")
     REVERSAL = "reversal", _("Reversal")
 

@@ -224,7 +224,8 @@ class FundMonitor:
 
 
 def ai_fund_monitor() -> FundMonitor:
-    """Fund commitments (net of reversals) by source against the KRW 3 trillion AI fund."""
+    """Fund commitments (net of reversals) by source against the KRW 3 trillion AI fund: committed,
+    paid in and invested money all count (a capital call and an investment only move it along)."""
     by_source: dict[str, int] = {
         str(source): int(
             Account.objects.filter(kind=AccountKind.FUND_COMMITMENT, source=source).aggregate(total=Sum("posted_krw"))[
@@ -233,9 +234,9 @@ def ai_fund_monitor() -> FundMonitor:
             or 0
         )
         + int(
-            Account.objects.filter(kind=AccountKind.FUND_PAID_IN, source=source).aggregate(total=Sum("posted_krw"))[
-                "total"
-            ]
+            Account.objects.filter(
+                kind__in=(AccountKind.FUND_PAID_IN, AccountKind.FUND_INVESTMENT), source=source
+            ).aggregate(total=Sum("posted_krw"))["total"]
             or 0
         )
         for source in (FundingSource.GOVERNMENT, FundingSource.PRIVATE)

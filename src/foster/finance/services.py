@@ -137,6 +137,41 @@ def fund_capital_call(*, user: Any, key: str, program: Program, amount_krw: int,
     return transfer_execute(key=key, request=request, plan=plan, actor=user, audit_action="finance.capital_call")
 
 
+def fund_invest(
+    *, user: Any, key: str, program: Program, company: Company, amount_krw: int, source: str, note: str = ""
+) -> Outcome:
+    """Record the fund ``program``'s investment of ``amount_krw`` of paid-in ``source`` capital into
+    ``company`` (an accelerator startup's follow-on round, for instance). The money moves from the
+    fund's paid-in account of that source to the fund's investment in the company, so the fund's
+    size by source (commitments plus paid-in plus investments, ``ai_fund_monitor``) does not change;
+    refused beyond the capital paid in and not yet invested. Not exposure: an equity investment is
+    not a loan or a guarantee."""
+    _check_manage(user, program)
+    if program.program_type != ProgramType.FUND_INVESTMENT:
+        raise ValidationError({"program": [_("Only a fund investment program invests in companies.")]})
+    amount = clean_amount(amount_krw)
+    source = _clean_source(source)
+    note = (note or "").strip()[:300]
+
+    def plan() -> TransferPlan:
+        paid_in = account_for(AccountKind.FUND_PAID_IN, program=program, source=source)
+        return TransferPlan(
+            kind=TransferKind.FUND_INVEST,
+            amount_krw=amount,
+            program=program,
+            company=company,
+            lines=[
+                Line(paid_in, -amount),
+                Line(account_for(AccountKind.FUND_INVESTMENT, program=program, company=company, source=source), amount),
+            ],
+            floor_accounts=frozenset({paid_in.pk}),
+            description=note or _("Fund investment into %(company)s") % {"company": company.name_ko},
+        )
+
+    request = {"op": "fund_invest", "program": program.pk, "company": company.pk, "amount": amount, "source": source}
+    return transfer_execute(key=key, request=request, plan=plan, actor=user, audit_action="finance.fund_invest")
+
+
 PROGRAM_MONEY_SERVICES: dict[str, Callable[..., Outcome]] = {
     "budget_fund": budget_fund,
     "fund_commit": fund_commit,
@@ -648,6 +683,7 @@ REVERSIBLE = frozenset(
         TransferKind.SETTLEMENT,
         TransferKind.FUND_COMMIT,
         TransferKind.CAPITAL_CALL,
+        TransferKind.FUND_INVEST,
     }
 )
 
@@ -686,7 +722,7 @@ def transfer_reverse(*, user: Any, key: str, transfer: Transfer, reason: str) ->
         floors = frozenset(
             line.account.pk
             for line in lines
-            if line.account.kind in (AccountKind.PROGRAM_BUDGET, AccountKind.FUND_COMMITMENT)
+            if line.account.kind in (AccountKind.PROGRAM_BUDGET, AccountKind.FUND_COMMITMENT, AccountKind.FUND_PAID_IN)
         )
         return TransferPlan(
             kind=TransferKind.REVERSAL,

@@ -9,10 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from foster.accounts.models import Agency
+from foster.cohorts.selectors import success_story_published_queryset
 from foster.innovation.selectors import success_case_published_queryset
+from foster.learning.selectors import education_participants_by_year, session_calendar
 from foster.registry.models import Company
 
 SUCCESS_CASES_ON_HOME = 3
+UPCOMING_SESSIONS_ON_HOME = 4
 
 
 @require_GET
@@ -25,14 +28,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "agency_count": Agency.objects.count(),
         "ai_in_use_count": by_adoption.get("in_use", 0) + by_adoption.get("ai_provider", 0),
         "success_cases": success_case_published_queryset()[:SUCCESS_CASES_ON_HOME],
+        "accelerator_stories": success_story_published_queryset()[:SUCCESS_CASES_ON_HOME],
+        "upcoming_sessions": session_calendar()[:UPCOMING_SESSIONS_ON_HOME],
+        "education_participants": sum(education_participants_by_year().values()),
     }
     return render(request, "portal/home.html", context)
 
 
 @require_GET
 def success_case_list(request: HttpRequest) -> HttpResponse:
-    """Published success cases of open innovation: both sides of each project consented."""
-    return render(request, "portal/success_case_list.html", {"cases": success_case_published_queryset()[:200]})
+    """Published success cases of open innovation (both sides of each project consented) and the
+    success stories of accelerator and overseas cohorts published by their agencies."""
+    context = {
+        "cases": success_case_published_queryset()[:200],
+        "stories": success_story_published_queryset()[:200],
+    }
+    return render(request, "portal/success_case_list.html", context)
 
 
 @require_GET
