@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy import stats  # type: ignore[import-untyped]  # scipy ships no type hints; scipy-stubs is not a dependency
+from scipy import stats  # scipy ships no type hints: ignored in pyproject.toml (mypy overrides)
 
 from foster.engines.survey.calibration import calibrated_influence
 from foster.engines.survey.design import CERTAINTY_TOLERANCE, BoolArray, FloatArray, LonelyStratum, SurveyDesign
