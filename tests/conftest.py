@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings as settings_module
 from django.test import Client
+from django.utils import translation
 
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, User
@@ -19,6 +21,16 @@ from tests.factories import (
 )
 
 ROLES = [role.value for role in Role]
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Every test starts in the platform's default language (Korean), whatever an earlier test's
+    request left active in this thread: a test that reads English says so (``translation.override``
+    or ``english_client``), so its result does not depend on the order tests run in."""
+    translation.activate(settings_module.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

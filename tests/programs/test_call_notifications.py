@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from foster.accounts.models import Agency, User
 from foster.core.models import AuditEvent
@@ -69,7 +70,7 @@ def test_saving_the_same_settings_records_nothing(call: Call, official: User) ->
 def test_bad_settings_are_refused_and_nothing_changes(
     call: Call, official: User, notifications: object, message: str
 ) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         call_notifications_update(user=official, call=call, notifications=notifications)  # type: ignore[arg-type]
 
     assert message in " ".join(refused.value.message_dict["notifications"])

@@ -43,6 +43,7 @@ DEMO_USERS = [
     DemoUser("official@kodit.demo.foster.kr", "박보증", Role.AGENCY_OFFICIAL, agency="kodit"),
     DemoUser("official@kised.demo.foster.kr", "강창업", Role.AGENCY_OFFICIAL, agency="kised"),
     DemoUser("official@nipa.demo.foster.kr", "민해외", Role.AGENCY_OFFICIAL, agency="nipa"),
+    DemoUser("official@tipa.demo.foster.kr", "오연구", Role.AGENCY_OFFICIAL, agency="tipa"),
     DemoUser("reviewer@demo.foster.kr", "최심사", Role.REVIEWER),
     DemoUser("founder@startup.demo.foster.kr", "정창업", Role.COMPANY_MEMBER),
     DemoUser("owner@sme.demo.foster.kr", "서제조", Role.COMPANY_MEMBER),

@@ -28,6 +28,9 @@ from foster.registry.models import Company, CompanyMembership
 BILLION = 1_000_000_000
 LOAN_PROGRAM = "kosme-ai-policy-loan"
 GUARANTEE_PROGRAM = "kodit-ai-guarantee"
+GENERAL_LOAN_PROGRAM = "kosme-sme-policy-loan"  # not an innovative growth area: the liquidity share's other part
+STRATEGIC_RND_PROGRAM = "tipa-strategic-tech-rnd"
+GENERAL_RND_PROGRAM = "tipa-sme-rnd"  # not strategic technology: the R&D share's other part
 
 
 def _official(program: Program) -> User | None:
@@ -111,6 +114,7 @@ def finance_seed(*, seed: int = 2026) -> int:
                 )
         except TransferRefused:
             continue  # a demo company that has no room left keeps what it has
+    created += _other_money_seed(companies=companies, generator=generator)
     if len(companies) > 1:  # one company close to the cap, partly through another agency
         near = companies[1]
         as_of = dt.date(2026, 9, 30)
@@ -121,5 +125,44 @@ def finance_seed(*, seed: int = 2026) -> int:
                 source="kibo",
                 as_of=as_of,
                 amount_krw=4 * BILLION,
+            )
+    return created
+
+
+def _other_money_seed(*, companies: list[Company], generator: random.Random) -> int:
+    """Loans of the general SME program (outside the innovative growth areas) and R&D grants of
+    the strategic and the general R&D programs, so that the policy monitors show real shares
+    rather than 100% or nothing; returns the agreements approved by this run."""
+    created = 0
+    plans = (
+        (GENERAL_LOAN_PROGRAM, Instrument.LOAN, companies[4:10], (1, 2, 3), 2_000),
+        (STRATEGIC_RND_PROGRAM, Instrument.RND, companies[:5], (1, 2), 330),
+        (GENERAL_RND_PROGRAM, Instrument.RND, companies[5:9], (1,), 300),
+    )
+    for code, instrument, chosen, billions, budget_billions in plans:
+        program = Program.objects.filter(code=code).first()
+        official = _official(program) if program is not None else None
+        if program is None or official is None:
+            continue
+        budget_fund(user=official, key=f"demo-fund-{code}", program=program, amount_krw=budget_billions * BILLION)
+        for company in chosen:
+            amount = generator.choice(billions) * BILLION
+            try:
+                outcome = agreement_approve(
+                    user=official,
+                    key=f"demo-{code}-{company.pk}",
+                    program=program,
+                    company=company,
+                    instrument=instrument,
+                    amount_krw=amount,
+                    interest_rate_basis_points=250 if instrument == Instrument.LOAN else 0,
+                )
+            except TransferRefused:
+                continue  # no room left under the cap: the demo keeps what it has
+            created += outcome.is_new
+            agreement = outcome.transfer.agreement
+            assert agreement is not None
+            agreement_disburse(
+                user=official, key=f"demo-{code}-{company.pk}-d1", agreement=agreement, amount_krw=amount // 2
             )
     return created
