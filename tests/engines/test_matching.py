@@ -427,3 +427,9 @@ def test_a_glossary_term_that_analysis_would_make_vague_is_not_matched_by_its_re
     assert glossary.find(analyse("출고 전 확인 절차")).counts == {}
     assert glossary.find(analyse("야간에 불량을 못 잡아요")).counts == {"missed": 1}
     assert glossary.find(analyse("no-show guests cost us a fortune")).counts == {}  # honest: lost with "no"
+
+
+def test_upper_case_abbreviations_are_terms_even_when_their_lower_case_is_a_stop_word() -> None:
+    assert analyse("AS 접수가 밀려요") == ["as", "접수", "밀리"]
+    assert analyse("We need IT support") == ["it", "support"]
+    assert analyse("it supports inspections") == ["support", "inspect"]

@@ -418,14 +418,31 @@ def kiwi() -> Any:
     return _kiwi_instance
 
 
+_CASED_WORD = re.compile(r"[A-Za-z0-9]+")
+ACRONYM_LENGTHS = range(2, 6)
+
+
+def _is_acronym(word: str) -> bool:
+    """An upper-case abbreviation ("AS" as in after-sales service, "IT") is a term even when its
+    lower-case form is a stop word ("as", "it")."""
+    return word.isupper() and len(word) in ACRONYM_LENGTHS and word.isalpha()
+
+
 def english_terms(text: str) -> list[str]:
-    """Lower-cased word pieces of ``text`` without stop words, stemmed (numbers and single letters dropped)."""
-    words = [
-        word
-        for word in _ENGLISH_WORD.findall(text.lower())
-        if len(word) > 1 and word not in ENGLISH_STOP_WORDS and not word.isdigit()
-    ]
-    return list(_english_stemmer().stemWords(words)) if words else []
+    """Lower-cased word pieces of ``text`` without stop words, stemmed (numbers and single letters
+    dropped); upper-case abbreviations are kept as they are, lower-cased ("AS", "IT")."""
+    terms: list[str] = []
+    pending: list[str] = []
+    for word in _CASED_WORD.findall(text):
+        lowered = word.lower()
+        if _is_acronym(word) and lowered in ENGLISH_STOP_WORDS:
+            terms.extend(_english_stemmer().stemWords(pending) if pending else [])
+            pending = []
+            terms.append(lowered)
+        elif len(lowered) > 1 and lowered not in ENGLISH_STOP_WORDS and not lowered.isdigit():
+            pending.append(lowered)
+    terms.extend(_english_stemmer().stemWords(pending) if pending else [])
+    return terms
 
 
 def english_surface_forms(text: str) -> dict[str, str]:
