@@ -12,6 +12,7 @@ from django.utils import translation
 
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, User
+from foster.accounts.two_factor import SESSION_VERIFIED_KEY
 from tests.factories import (
     AgencyFactory,
     AgencyMembershipFactory,
@@ -39,6 +40,23 @@ def matching_index_directory(settings: Any, tmp_path_factory: pytest.TempPathFac
     test's database must not be found through another test's index)."""
     settings.MATCHING_INDEX_DIR = tmp_path_factory.mktemp("matching")
     return settings.MATCHING_INDEX_DIR
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_complete_log_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(user)`` stands for a complete log-in: the password and, for users who
+    need it, the second factor (the session is marked as verified). Tests of what happens between
+    the two steps use the real forms (tests/accounts/test_two_factor.py); ``client.login`` with a
+    password stops after the first step, as the log-in page does."""
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        session[SESSION_VERIFIED_KEY] = True
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

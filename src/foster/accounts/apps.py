@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the `rules` permissions; without this import every permission is refused.
-        from foster.accounts import permissions  # noqa: F401
+        from foster.accounts import permissions, signals  # noqa: F401

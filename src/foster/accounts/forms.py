@@ -5,13 +5,27 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foster.accounts.models import User
+from foster.accounts.throttling import ADDRESS, Lockout, login_failure_record, login_lockout
+from foster.core.security import client_address, request_security_event
+
+
+def lockout_message(lockout: Lockout) -> str:
+    """Says when the next attempt will be taken, in local time and in minutes from now."""
+    values = {"time": timezone.localtime(lockout.until).strftime("%H:%M"), "minutes": lockout.minutes_left}
+    if lockout.scope == ADDRESS:
+        return (
+            _("Too many failed log-ins from your network. Try again after %(time)s (in %(minutes)d minutes).") % values
+        )
+    return _("Too many failed log-ins for this account. Try again after %(time)s (in %(minutes)d minutes).") % values
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """Log-in form that asks for an e-mail address."""
+    """Log-in form that asks for an e-mail address; failures are counted and throttled
+    (``accounts.throttling``) and recorded as security events."""
 
     username = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
@@ -20,6 +34,48 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("The e-mail address or password is not correct. Check both and try again."),
         "inactive": _("This account is inactive."),
     }
+
+    def clean(self) -> dict[str, Any]:
+        email = str(self.cleaned_data.get("username") or "")
+        address = client_address(self.request) if self.request is not None else ""
+        lockout = login_lockout(email=email, address=address)
+        if lockout is not None:
+            self._record("auth.login_refused_locked", email, scope=lockout.scope)
+            raise forms.ValidationError(lockout_message(lockout), code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "invalid_login" and email:
+                self._record("auth.login_failed", email)
+                lockout = login_failure_record(email=email, address=address)
+                if lockout is not None:
+                    self._record("auth.lockout", email, scope=lockout.scope)
+                    raise forms.ValidationError(lockout_message(lockout), code="locked") from error
+            raise
+
+    def _record(self, action: str, email: str, **details: object) -> None:
+        if self.request is not None:
+            request_security_event(self.request, action, user=None, email=email, **details)
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The six-digit code of the authenticator app (or, when verifying, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, allow_recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            _("The six digits your authenticator app shows now, or one of your recovery codes.")
+            if allow_recovery
+            else _("The six digits your authenticator app shows now.")
+        )
+        if not allow_recovery:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
 
 
 class SignupForm(forms.Form):
@@ -30,7 +86,10 @@ class SignupForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits, not a common password."),
+        help_text=_(
+            "At least 12 characters (up to 128; a phrase of several words is good), not a common password, "
+            "not like your e-mail address or name."
+        ),
     )
 
     def clean_email(self) -> str:

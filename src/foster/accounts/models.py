@@ -106,3 +106,65 @@ class AgencyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency}"
+
+
+class TwoFactorDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238, 30-second steps, six digits).
+
+    Created unconfirmed when the user starts enrolment; ``confirmed_at`` is set once the user has
+    typed a code from the app. ``last_used_step`` is the time step of the last accepted code, so a
+    code is accepted once only (no replay). Written only by ``accounts.two_factor``.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor_device")
+    secret = models.CharField(_("secret"), max_length=64)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("last used time step"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code of the second factor, stored as a keyed hash (never the code)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of {self.user_id}"
+
+
+class LoginFailure(models.Model):
+    """One failed log-in (wrong password or wrong second-factor code), counted by the throttle.
+
+    ``scope`` is ``account`` (the e-mail address tried) or ``address`` (the client's address); the
+    rows live in the database so every web process sees the same counts (``accounts.throttling``).
+    """
+
+    scope = models.CharField(max_length=16)
+    key = models.CharField(max_length=254)
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed log-in")
+        verbose_name_plural = _("failed log-ins")
+        indexes = [models.Index(fields=["scope", "key", "failed_at"], name="accounts_loginfailure_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} {self.failed_at:%Y-%m-%d %H:%M}"

@@ -2,25 +2,70 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from foster.core.audit_chain import chain_lock, chain_seal
 from foster.core.choices import JobStatus, NotificationKind
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Audit events are appended, never changed: ``create`` and ``bulk_create`` add each new row to the
+    hash chain (``foster.core.audit_chain``); ``update`` and ``delete`` are refused."""
+
+    def create(self, **values: Any) -> AuditEvent:
+        return self.bulk_create([self.model(**values)])[0]
+
+    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        events = list(objs)
+        if not events:
+            return events
+        with transaction.atomic(using=self.db):
+            chain_lock(self.db)
+            previous = self.order_by("-id").values_list("record_hash", flat=True).first() or ""
+            for event in events:
+                previous = chain_seal(event, previous)
+            return super().bulk_create(events, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditEventImmutableError(_("Audit events cannot be changed."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditEventImmutableError(_("Audit events cannot be deleted."))
+
+
+class AuditEventImmutableError(Exception):
+    """Someone tried to change or delete an audit event."""
+
+
 class AuditEvent(models.Model):
-    """Who did what to which object, when and why. Append-only: never updated or deleted."""
+    """Who did what to which object, when and why. Append-only: never updated or deleted.
+
+    Each row carries the SHA-256 of its content and of the row before it (``record_hash``,
+    ``previous_hash``), so a changed, removed or inserted row breaks the chain that
+    ``foster audit verify`` walks (docs/adr/0011-audit-hash-chain.md). On PostgreSQL a trigger
+    refuses UPDATE and DELETE too. The actor cannot be deleted while their events exist (PROTECT):
+    people who have acted are deactivated, not deleted.
+    """
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
     reason = models.TextField(_("reason"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    previous_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True, editable=False)
+    record_hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -30,6 +75,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refused: events are appended with ``AuditEvent.objects.create`` (which chains them) and
+        never changed afterwards."""
+        raise AuditEventImmutableError(_("Audit events are appended with AuditEvent.objects.create and never changed."))
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditEventImmutableError(_("Audit events cannot be deleted."))
 
 
 class Job(models.Model):

@@ -63,6 +63,53 @@ def audit_event_record(
     )
 
 
+security_logger = logging.getLogger("foster.security")
+
+# Actions of the security events: authentication ("auth.*") and refused authorization ("access.*").
+SECURITY_ACTION_PREFIXES = ("auth.", "access.")
+
+
+def security_event_record(
+    *,
+    action: str,
+    user: Any = None,
+    email: str = "",
+    address: str = "",
+    path: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record an authentication event or a refused authorization in the audit trail and in the
+    ``foster.security`` log: who (the user, or the e-mail address typed), from which address, on
+    which path. Never pass a password or a code in ``details``.
+
+    Written in its own transaction when called outside one, so a failed log-in is recorded even
+    though nothing else is.
+    """
+    known_user = user if getattr(user, "is_authenticated", False) else None
+    changes = {"address": address, "path": path, **(details or {})}
+    if email:
+        changes["email"] = email
+    event = AuditEvent.objects.create(
+        actor=known_user,
+        action=action,
+        object_type="accounts.user",
+        object_id=str(known_user.pk) if known_user else "",
+        changes=changes,
+    )
+    level = logging.INFO if action in {"auth.login", "auth.logout", "auth.two_factor.success"} else logging.WARNING
+    security_logger.log(
+        level,
+        "%s user=%s email=%s address=%s path=%s details=%s",
+        action,
+        known_user.pk if known_user else "-",
+        email or (known_user.email if known_user else "-"),
+        address or "-",
+        path or "-",
+        details or {},
+    )
+    return event
+
+
 def job_create(*, kind: str, owner: Any, total: int = 0, message: str = "") -> Job:
     """Create the user-visible record of a background job before it is enqueued."""
     return Job.objects.create(
