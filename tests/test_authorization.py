@@ -8,23 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, reduce
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from foster.accounts.choices import Role
-from foster.accounts.models import Agency, User
-from foster.core.models import Job
+from foster.accounts.models import Agency, LoginFailure, User
+from foster.accounts.two_factor import two_factor_enrolment_start
+from foster.core.models import AuditEvent, Job
+from foster.core.services import SECURITY_ACTION_PREFIXES
 from foster.registry.models import Company, CompanyImport, CompanyMembership, ValuationRecord
 from foster.registry.seeding import registration_number
 from foster.registry.services import company_data_from
@@ -177,6 +182,14 @@ def _login_payload(world: World, obj: Any) -> dict[str, Any]:
     return {"username": user.email.upper(), "password": PASSWORD}
 
 
+def _enrolment_payload(world: World, obj: Any) -> dict[str, Any]:
+    """The code of the authenticator the user is setting up (an anonymous visitor has none)."""
+    if world.user is None:
+        return {"code": "000000"}
+    device = two_factor_enrolment_start(user=world.user)
+    return {"code": pyotp.TOTP(device.secret).now()}
+
+
 WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = {
     ("set_language", "POST"): lambda world, obj: {"language": "en", "next": "/"},
     ("accounts:login", "POST"): _login_payload,
@@ -185,6 +198,13 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
         "email": "new-signup@example.kr",
         "full_name": "신규가입",
         "password": PASSWORD,
+    },
+    ("accounts:two-factor-verify", "POST"): lambda world, obj: {"code": "000000"},
+    ("accounts:two-factor-enrol", "POST"): _enrolment_payload,
+    ("accounts:password-change", "POST"): lambda world, obj: {
+        "old_password": PASSWORD,
+        "new_password1": "a-new-long-passphrase-42",
+        "new_password2": "a-new-long-passphrase-42",
     },
     ("registry:company-register", "POST"): lambda world, obj: _company_form(),
     ("registry:company-edit", "POST"): lambda world, obj: _company_form(obj, name_ko="(주)이름바뀜"),
@@ -215,12 +235,20 @@ WRITE_PAYLOADS: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = 
 
 
 def database_state() -> dict[str, Any]:
-    """What a refused write must leave untouched: every row count of our apps, every company's values."""
+    """What a refused write must leave untouched: every row count of our apps, every company's values.
+
+    A refusal is itself recorded (docs/security.md): the security events of the audit trail and the
+    failed log-ins the throttle counts are the one change a refused request makes, so they are left out.
+    """
     state: dict[str, Any] = {
         model._meta.label: model._default_manager.count()
         for label in APPS_WATCHED_FOR_WRITES
         for model in apps.get_app_config(label).get_models()
+        if model not in {AuditEvent, LoginFailure}
     }
+    state["audit events"] = AuditEvent.objects.exclude(
+        reduce(operator.or_, (Q(action__startswith=prefix) for prefix in SECURITY_ACTION_PREFIXES))
+    ).count()
     state["company values"] = list(Company.objects.order_by("pk").values())
     state["user roles"] = list(User.objects.order_by("pk").values_list("pk", "role"))
     return state

@@ -91,9 +91,14 @@ def test_enrolment_shows_a_qr_code_and_the_key_and_a_correct_code_turns_it_on(of
 
     response = client.post(reverse(ENROL), {"code": now_code(device), "next": "/programs/"})
 
-    assert response.status_code == 200
-    codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", response.content.decode())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two-factor-codes")
+    page = client.get(response["Location"]).content.decode()
+    codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", page)
     assert len(codes) == 10
+    assert 'href="/programs/"' in page
+    again = client.get(reverse("accounts:two-factor-codes"))  # shown once
+    assert again.status_code == 302 and codes[0] not in again.content.decode()
     device.refresh_from_db()
     assert device.confirmed_at is not None
     assert client.session[SESSION_VERIFIED_KEY] is True

@@ -149,11 +149,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             two_factor_session_verify(request)
             request_security_event(request, "auth.two_factor.enrol")
-            return render(
-                request,
-                "accounts/two_factor_codes.html",
-                {"codes": codes, "next": _next_url(request), "enrolled": True},
-            )
+            return _show_codes_once(request, codes, enrolled=True)
         request_security_event(request, "auth.two_factor.failure", step="enrol")
         form.add_error(
             "code", _("The code is not correct. Check the time on your phone and type the code your app shows now.")
@@ -176,11 +172,31 @@ def _two_factor_status(request: HttpRequest, user: User) -> HttpResponse:
         if two_factor_check(user=user, code=form.cleaned_data["code"]) == "totp":
             codes = recovery_codes_replace(user=user)
             request_security_event(request, "auth.recovery_code.replace")
-            return render(request, "accounts/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})
+            return _show_codes_once(request, codes, enrolled=False)
         request_security_event(request, "auth.two_factor.failure", step="recovery_codes")
         form.add_error("code", _("The code is not correct or was used already. Type the code your app shows now."))
     context = {"form": form, "codes_left": recovery_codes_left(user)}
     return render(request, "accounts/two_factor_status.html", context)
+
+
+RECOVERY_CODES_SESSION_KEY = "foster_recovery_codes_to_show"
+
+
+def _show_codes_once(request: HttpRequest, codes: list[str], *, enrolled: bool) -> HttpResponse:
+    """Keep the new codes in the session for the one page that shows them (reloading it or going back
+    does not send the code again)."""
+    request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "next": _next_url(request), "enrolled": enrolled}
+    return redirect("accounts:two-factor-codes")
+
+
+@login_required
+@require_GET
+def two_factor_codes(request: HttpRequest) -> HttpResponse:
+    """The new recovery codes, shown once: they leave the session as the page is drawn."""
+    shown = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    if not shown:
+        return redirect("accounts:two-factor-enrol")
+    return render(request, "accounts/two_factor_codes.html", shown)
 
 
 class FosterPasswordChangeView(PasswordChangeView):
