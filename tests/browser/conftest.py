@@ -51,20 +51,44 @@ def browser(django_db_setup: None, live_server: Any) -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Reports every Content Security Policy violation of a page to the test (a binding survives navigation).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.fosterCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
+  );
+});
+"""
+
+
 @pytest.fixture
 def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A factory of pages, each in its own browser context (one person each); all closed at the end.
 
     The browser asks for English (``en-US``) on purpose: the pages must still start in Korean.
+    Any Content Security Policy violation on any page (a ``securitypolicyviolation`` event, or
+    chromium's console message about the policy) fails the test at the end: the pages must work
+    without inline scripts or eval. The test's own injections (axe-core) go through the DevTools
+    protocol (``page.evaluate``), which the policy does not govern, so the policy stays on.
     """
     contexts = []
+    violations: list[str] = []
+
+    def console_message(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
 
     def make() -> Any:
         context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(20_000)
+        context.expose_binding("fosterCspViolation", lambda source, text: violations.append(f"{source['page'].url}: {text}"))
+        context.add_init_script(CSP_LISTENER)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", console_message)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], "Content Security Policy violations:\n" + "\n".join(violations)

@@ -11,6 +11,7 @@ from django.db import transaction
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, AgencyMembership, User
 from foster.accounts.seeding import agencies_seed
+from foster.accounts.two_factor import two_factor_demo_enrol, two_factor_is_required
 from foster.applications.seeding import applications_seed
 from foster.cohorts.seeding import cohorts_seed
 from foster.datalab.seeding import datalab_seed
@@ -66,6 +67,9 @@ def demo_users_seed() -> list[User]:
             user.save(update_fields=["password"])
         if spec.agency:
             AgencyMembership.objects.get_or_create(user=user, agency=Agency.objects.get(code=spec.agency))
+        if two_factor_is_required(user):
+            # An authenticator is set up for them; the demo's verification page shows its code.
+            two_factor_demo_enrol(user=user)
         users.append(user)
     staff_group = ministry_staff_group_seed()
     for user in users:

@@ -68,4 +68,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD})")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.role:<22} {user.email}")
-        self.stdout.write("")
+        self.stdout.write(
+            "Planners and officials log in with two factors: in the demo only, the verification page shows "
+            "the code their authenticator would show.\n"
+        )
