@@ -35,6 +35,7 @@ test: install
 	FOSTER_MODE=test $(BIN)/foster makemigrations --check --dry-run
 	FOSTER_MODE=test $(BIN)/lint-imports
 	FOSTER_MODE=test $(BIN)/mypy
+	$(BIN)/bandit -q -r src -c pyproject.toml
 	FOSTER_MODE=test $(BIN)/pytest $(PYTEST_ARGS) || { status=$$?; if [ $$status -eq 5 ]; then \
 		echo "pytest collected no tests: a suite that runs nothing proves nothing (see testpaths in pyproject.toml)." >&2; \
 		fi; exit $$status; }

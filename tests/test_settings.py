@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -109,3 +110,36 @@ def test_an_unknown_mode_is_refused(tmp_path: Path) -> None:
 
     assert result.returncode != 0
     assert "FOSTER_MODE must be one of production, demo, test." in result.stderr
+
+
+def test_production_cookies_are_host_prefixed_and_the_security_headers_are_set(tmp_path: Path) -> None:
+    """With production variables: ``__Host-`` session and CSRF cookies (HTTPS only, this host, every
+    path), HSTS, Referrer-Policy, and a Content Security Policy without inline script or eval."""
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'session': [s.SESSION_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH],"
+        "'csrf': [s.CSRF_COOKIE_NAME, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_DOMAIN, s.CSRF_COOKIE_PATH],"
+        "'hsts': s.SECURE_HSTS_SECONDS, 'referrer': s.SECURE_REFERRER_POLICY,"
+        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES'], 'middleware': s.MIDDLEWARE}))"
+    )
+    result = foster("shell", "-c", code, tmp_path=tmp_path, **production_variables())
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["session"] == ["__Host-sessionid", True, None, "/"]
+    assert values["csrf"] == ["__Host-csrftoken", True, None, "/"]
+    assert values["hsts"] == 31536000
+    assert values["referrer"] == "same-origin"
+    assert values["csp"]["script-src"] == ["'self'"]
+    assert values["csp"]["object-src"] == ["'none'"] and values["csp"]["frame-ancestors"] == ["'none'"]
+    assert "csp.middleware.CSPMiddleware" in values["middleware"]
+
+
+def test_the_embedded_mode_keeps_plain_cookie_names_for_plain_http(tmp_path: Path) -> None:
+    """``__Host-`` cookies need HTTPS; the demo serves plain HTTP on 127.0.0.1, so it keeps Django's names."""
+    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
+
+    result = foster("shell", "-c", code, tmp_path=tmp_path, FOSTER_MODE="demo")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["sessionid", "csrftoken"]

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from foster.accounts.choices import Role
 from foster.accounts.models import LoginFailure, User
+from foster.core.demo import DEMO_PASSWORD
 from foster.core.models import AuditEvent
 from foster.core.security import SESSION_SEEN_KEY, SESSION_STARTED_KEY
-from foster.core.demo import DEMO_PASSWORD
 from tests.factories import PASSWORD, ProgramFactory, UserFactory
 from tests.http import english_client
 
@@ -180,7 +180,11 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one() -> None:
 
     response = here.post(
         reverse("accounts:password-change"),
-        {"old_password": PASSWORD, "new_password1": "a-new-long-passphrase-42", "new_password2": "a-new-long-passphrase-42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-42",
+            "new_password2": "a-new-long-passphrase-42",
+        },
     )
 
     assert response.status_code == 302
@@ -220,7 +224,9 @@ def test_a_refused_page_and_a_refused_api_call_are_recorded(make_user: Callable[
 
     page = client.get(reverse("registry:company-export"))
     program = ProgramFactory()
-    api = client.patch(reverse("api:program-detail", args=[program.pk]), {"name_en": "x"}, content_type="application/json")
+    api = client.patch(
+        reverse("api:program-detail", args=[program.pk]), {"name_en": "x"}, content_type="application/json"
+    )
 
     assert page.status_code == 403 and api.status_code == 403
     refused = list(AuditEvent.objects.filter(action="access.denied").order_by("id"))

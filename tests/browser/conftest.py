@@ -81,7 +81,9 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     def make() -> Any:
         context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(20_000)
-        context.expose_binding("fosterCspViolation", lambda source, text: violations.append(f"{source['page'].url}: {text}"))
+        context.expose_binding(
+            "fosterCspViolation", lambda source, text: violations.append(f"{source['page'].url}: {text}")
+        )
         context.add_init_script(CSP_LISTENER)
         contexts.append(context)
         page = context.new_page()

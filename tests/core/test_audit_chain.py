@@ -76,7 +76,10 @@ def test_bulk_created_events_are_chained_too() -> None:
     user: User = UserFactory()
     audit_event_record(actor=user, action="test.before", target=user)
     AuditEvent.objects.bulk_create(
-        [AuditEvent(actor=user, action=f"test.bulk{index}", object_type="x", object_id=str(index)) for index in range(5)]
+        [
+            AuditEvent(actor=user, action=f"test.bulk{index}", object_type="x", object_id=str(index))
+            for index in range(5)
+        ]
     )
 
     assert chain_verify(chain_rows(AuditEvent.objects.all())).checked == 6
@@ -145,7 +148,9 @@ def test_the_migration_seals_the_events_that_existed_before_the_chain() -> None:
     assert verify()[0] == 1
     migration = MigrationExecutor(connection).loader.get_migration("core", "0007_audit_hash_chain")
     state = MigrationExecutor(connection).loader.project_state(("core", "0007_audit_hash_chain"))
-    seal = next(op for op in migration.operations if getattr(op, "code", None) and op.code.__name__ == "seal_existing_events")
+    seal = next(
+        op for op in migration.operations if getattr(op, "code", None) and op.code.__name__ == "seal_existing_events"
+    )
 
     with tampering():
         seal.code(state.apps, SimpleNamespace(connection=connection))  # the step reads only the connection
@@ -161,7 +166,10 @@ def test_the_migration_seals_the_events_that_existed_before_the_chain() -> None:
 def test_on_postgresql_a_trigger_refuses_update_and_delete_in_sql() -> None:
     event = three_events()[0]
 
-    for statement in ("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", "DELETE FROM core_auditevent WHERE id = %s"):
+    for statement in (
+        "UPDATE core_auditevent SET reason = 'x' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [event.pk])
 

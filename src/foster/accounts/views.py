@@ -157,7 +157,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "next": _next_url(request),
-        "qr_svg": mark_safe(qr_code_svg(device)),  # noqa: S308  # nosec B308 B703: SVG drawn by segno from our own URI
+        "qr_svg": mark_safe(qr_code_svg(device)),  # noqa: S308  # nosec B308 B703  # segno draws it from our URI
         "secret": " ".join(device.secret[index : index + 4] for index in range(0, len(device.secret), 4)),
         "is_required": two_factor_is_required(user),
         "demo_code": demo_code_for(user),

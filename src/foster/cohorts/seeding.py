@@ -208,7 +208,7 @@ def cohorts_seed(*, seed: int = 2026) -> int:
     overseas = Program.objects.filter(code="nipa-overseas-joint-research").first()
     if not (kised and nipa and kosme and accelerator and overseas):
         return 0
-    generator = random.Random(seed)
+    generator = random.Random(seed)  # nosec B311  # seeded generator for reproducible demo data, not a secret
     partners = _partners()
     mit = partners["USMas"]
     for partner, role in (

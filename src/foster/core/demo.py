@@ -25,7 +25,7 @@ from foster.registry.models import Company, CompanyMembership
 from foster.registry.seeding import companies_seed
 from foster.reviews.seeding import reviews_seed
 
-DEMO_PASSWORD = "foster-demo-2026"
+DEMO_PASSWORD = "foster-demo-2026"  # nosec B105  # the demo's published password, never a real account's
 DEMO_COMPANIES = 20_000
 
 

@@ -55,7 +55,7 @@ def finance_seed(*, seed: int = 2026) -> int:
     budget_fund(user=lender, key="demo-fund-loan", program=loan_program, amount_krw=500 * BILLION)
     budget_fund(user=guarantor, key="demo-fund-guarantee", program=guarantee_program, amount_krw=800 * BILLION)
 
-    generator = random.Random(seed)
+    generator = random.Random(seed)  # nosec B311  # seeded generator for reproducible demo data, not a secret
     member_company_ids = list(CompanyMembership.objects.values_list("company_id", flat=True)[:1])
     companies = list(Company.objects.filter(pk__in=member_company_ids)) + list(
         Company.objects.exclude(pk__in=member_company_ids).order_by("id")[:11]

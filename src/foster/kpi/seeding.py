@@ -99,7 +99,7 @@ def kpi_seed(*, seed: int = 2026) -> int:
             is_headline=True,
         ),
     )
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # seeded generator for reproducible demo data, not a secret
     imported = 0
     for year, base_logit in WAVE_LOGITS.items():
         data = _wave_csv(strata, year, SAMPLE_SIZE, rng, base_logit=base_logit)

@@ -34,7 +34,7 @@ from foster.programs.models import Program
 from foster.registry.choices import AIAdoption, SizeClass
 from foster.registry.models import Company, CompanyMembership
 
-DEMO_LEARNER_PASSWORD = "foster-demo-2026"  # noqa: S105  (the demo log-in, printed by `foster demo`)
+DEMO_LEARNER_PASSWORD = "foster-demo-2026"  # noqa: S105  (the demo log-in, printed by `foster demo`)  # nosec B105  # the demo's published password
 DEMO_SME_OWNER = "owner@sme.demo.foster.kr"
 
 # code, title ko, title en, topic, area, level, audience, delivery, region, hours, summary ko, summary en
@@ -541,7 +541,7 @@ def learning_seed(*, seed: int = 2026, now: dt.datetime | None = None) -> int:
     if agency is None or Course.objects.exists():
         return 0
     now = now or timezone.now()
-    generator = random.Random(seed)
+    generator = random.Random(seed)  # nosec B311  # seeded generator for reproducible demo data, not a secret
     program, _created = Program.objects.get_or_create(
         code="kosme-sme-ai-academy",
         defaults={

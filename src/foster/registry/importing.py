@@ -731,7 +731,7 @@ def company_rows_insert(rows: Sequence[dict[str, Any]], *, now: dt.datetime) -> 
             return
         placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
         # Identifiers come from the model and are quoted by the backend; every value is a parameter.
-        statement = f"INSERT INTO {table_name} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        statement = f"INSERT INTO {table_name} ({columns}) VALUES ({placeholders})"  # noqa: S608  # nosec B608  # identifiers from the model, quoted; values are parameters
         cursor.executemany(statement, [_row_values(values, _INSERT_FIELDS, timestamp) for values in rows])
 
 
@@ -751,7 +751,7 @@ def company_rows_update(rows: Sequence[tuple[Any, dict[str, Any]]], *, now: dt.d
             staging = quote("foster_company_import_update")
             column_list = ", ".join(columns)
             cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608  # nosec B608  # identifiers from the model, quoted; no values
                 f"SELECT {primary_key}, {column_list} FROM {table_name} WITH NO DATA"
             )
             cursor.execute(f"TRUNCATE {staging}")
@@ -760,12 +760,12 @@ def company_rows_update(rows: Sequence[tuple[Any, dict[str, Any]]], *, now: dt.d
                     copy.write_row([pk, *_row_values(values, _UPDATE_FIELDS, timestamp)])
             assignments = ", ".join(f"{column} = staging.{column}" for column in columns)
             cursor.execute(
-                f"UPDATE {table_name} AS company SET {assignments} FROM {staging} AS staging "  # noqa: S608
+                f"UPDATE {table_name} AS company SET {assignments} FROM {staging} AS staging "  # noqa: S608  # nosec B608  # identifiers from the model, quoted; no values
                 f"WHERE company.{primary_key} = staging.{primary_key}"
             )
             return
         assignments = ", ".join(f"{column} = %s" for column in columns)
-        statement = f"UPDATE {table_name} SET {assignments} WHERE {primary_key} = %s"  # noqa: S608
+        statement = f"UPDATE {table_name} SET {assignments} WHERE {primary_key} = %s"  # noqa: S608  # nosec B608  # identifiers from the model, quoted; values are parameters
         cursor.executemany(statement, [[*_row_values(values, _UPDATE_FIELDS, timestamp), pk] for pk, values in rows])
 
 

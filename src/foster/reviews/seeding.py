@@ -69,7 +69,7 @@ def _closed_calls_with_applications() -> list[tuple[Call, User]]:
 def reviews_seed(*, seed: int = 2026) -> int:
     """Reviewer pools, one assignment run and scores per closed call (idempotent: a call that already
     has assignments is left alone). Returns the number of score sheets submitted."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # seeded generator for reproducible demo data, not a secret
     submitted = 0
     for call, official in _closed_calls_with_applications():
         if ReviewAssignment.objects.filter(application__call=call).exists():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import subprocess  # nosec B404  # runs only our own task worker, argv fixed
 import sys
 from typing import Any
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             return
         worker = None
         if settings.TASK_BACKEND == "database":
-            worker = subprocess.Popen([sys.executable, "-m", "foster.cli", "db_worker", "--interval", "0.5"])
+            worker = subprocess.Popen([sys.executable, "-m", "foster.cli", "db_worker", "--interval", "0.5"])  # nosec B603  # argv fixed: this interpreter and our own command
             self.stdout.write("Background task worker started.")
         try:
             self.stdout.write(self.style.SUCCESS(f"Open http://{options['address']}/ in your browser (Ctrl-C stops)."))
