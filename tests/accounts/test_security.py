@@ -263,3 +263,16 @@ def test_weak_passwords_are_refused(password: str, problem: str) -> None:
 )
 def test_long_passwords_of_any_characters_are_accepted(password: str) -> None:
     password_validation.validate_password(password, User(email="someone@example.kr", full_name="Someone"))
+
+
+def test_the_admin_log_in_is_throttled_too() -> None:
+    staff = UserFactory(is_staff=True, role=Role.MINISTRY_PLANNER)
+    client = english_client()
+    for _attempt in range(5):
+        client.post(reverse("admin:login"), {"username": staff.email, "password": WRONG})
+
+    response = client.post(reverse("admin:login"), {"username": staff.email, "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert "Too many failed log-ins for this account" in response.content.decode()
+    assert SESSION_KEY not in client.session

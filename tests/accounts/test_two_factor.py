@@ -216,7 +216,7 @@ def test_a_company_member_logs_in_with_the_password_only_unless_they_turned_two_
 def test_an_api_token_is_refused_for_an_account_with_two_factor(official: User) -> None:
     token = Token.objects.create(user=official)
 
-    response = Client().get(reverse("api:me"), headers={"authorization": f"Token {token.key}"})
+    response = Client().get(reverse("api:me"), headers={"authorization": f"Token {token.key}", "accept-language": "en"})
 
     assert response.status_code in {401, 403}
     assert "two factors" in response.json()["detail"]

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,17 +25,12 @@ def lockout_message(lockout: Lockout) -> str:
     return _("Too many failed log-ins for this account. Try again after %(time)s (in %(minutes)d minutes).") % values
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    """Log-in form that asks for an e-mail address; failures are counted and throttled
-    (``accounts.throttling``) and recorded as security events."""
+class ThrottledLoginMixin:
+    """Counts and throttles failed log-ins (``accounts.throttling``) and records them as security
+    events; for Django's ``AuthenticationForm`` and the admin site's."""
 
-    username = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
-    error_messages = {
-        "invalid_login": _("The e-mail address or password is not correct. Check both and try again."),
-        "inactive": _("This account is inactive."),
-    }
+    request: HttpRequest | None
+    cleaned_data: dict[str, Any]
 
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "")
@@ -43,7 +40,7 @@ class EmailAuthenticationForm(AuthenticationForm):
             self._record("auth.login_refused_locked", email, scope=lockout.scope)
             raise forms.ValidationError(lockout_message(lockout), code="locked")
         try:
-            return super().clean()
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except forms.ValidationError as error:
             if getattr(error, "code", None) == "invalid_login" and email:
                 self._record("auth.login_failed", email)
@@ -52,10 +49,27 @@ class EmailAuthenticationForm(AuthenticationForm):
                     self._record("auth.lockout", email, scope=lockout.scope)
                     raise forms.ValidationError(lockout_message(lockout), code="locked") from error
             raise
+        return cleaned
 
     def _record(self, action: str, email: str, **details: object) -> None:
         if self.request is not None:
             request_security_event(self.request, action, user=None, email=email, **details)
+
+
+class EmailAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    """Log-in form that asks for an e-mail address; failures are counted and throttled."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": _("The e-mail address or password is not correct. Check both and try again."),
+        "inactive": _("This account is inactive."),
+    }
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin site's log-in, throttled and recorded like Foster's own."""
 
 
 class TwoFactorCodeForm(forms.Form):

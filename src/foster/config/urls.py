@@ -2,21 +2,21 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from foster.accounts.forms import AdminLoginForm
 from foster.config.api import api_urlpatterns
 
 admin.site.site_header = "Foster"
+# The admin site's log-in is throttled like Foster's own; the second factor follows (TwoFactorMiddleware).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
-    # The admin site logs in through Foster's own log-in (throttled, with the second factor).
-    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="admin-login"),
     path("admin/", admin.site.urls),
     path("", include("foster.core.urls")),
     path("accounts/", include("foster.accounts.urls")),
