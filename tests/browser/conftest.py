@@ -90,6 +90,7 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
         page.on("console", console_message)
         return page
 
+    make.csp_violations = violations  # type: ignore[attr-defined]  # read by the check's own test
     yield make
     for context in contexts:
         context.close()
