@@ -239,3 +239,15 @@ def test_the_demo_code_is_shown_only_in_the_demo_and_only_for_demo_accounts(sett
     page = client.get(reverse(VERIFY)).content.decode()
     assert "Demo only" in page and code in page
     assert client.post(reverse(VERIFY), {"code": code}).status_code == 302
+
+
+def test_the_demo_planner_and_officials_get_an_authenticator_and_the_others_none() -> None:
+    from foster.accounts.seeding import agencies_seed
+    from foster.core.demo import DEMO_USERS, demo_users_seed
+
+    agencies_seed()
+    demo_users_seed()
+
+    enrolled = set(TwoFactorDevice.objects.filter(confirmed_at__isnull=False).values_list("user__email", flat=True))
+    expected = {user.email for user in DEMO_USERS if user.role in {Role.MINISTRY_PLANNER, Role.AGENCY_OFFICIAL}}
+    assert enrolled == expected

@@ -67,12 +67,12 @@ def seal_existing_events(apps, schema_editor):
 
 def create_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER_SQL)
+        schema_editor.execute(TRIGGER_SQL, params=None)
 
 
 def drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER_SQL)
+        schema_editor.execute(DROP_TRIGGER_SQL, params=None)
 
 
 class Migration(migrations.Migration):
