@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings as settings_module
+from django.contrib.auth.signals import user_logged_in
 from django.test import Client
 from django.utils import translation
 
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, User
+from foster.accounts.signals import LOGIN_RECORDED_UID, login_recorded
 from foster.accounts.two_factor import SESSION_VERIFIED_KEY
+from foster.core.security import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from tests.factories import (
     AgencyFactory,
     AgencyMembershipFactory,
@@ -47,13 +51,21 @@ def force_login_is_a_complete_log_in(monkeypatch: pytest.MonkeyPatch) -> None:
     """``client.force_login(user)`` stands for a complete log-in: the password and, for users who
     need it, the second factor (the session is marked as verified). Tests of what happens between
     the two steps use the real forms (tests/accounts/test_two_factor.py); ``client.login`` with a
-    password stops after the first step, as the log-in page does."""
+    password stops after the first step, as the log-in page does. The shortcut records no
+    ``auth.login`` event (real log-ins do: tests/accounts/test_security.py)."""
     original = Client.force_login
 
     def force_login(self: Client, user: Any, backend: str | None = None) -> None:
-        original(self, user, backend)
+        # A test's shortcut, not a person logging in: no auth.login event in the audit trail, so
+        # tests that count a module's audit events count only what they do after logging in.
+        user_logged_in.disconnect(dispatch_uid=LOGIN_RECORDED_UID)
+        try:
+            original(self, user, backend)
+        finally:
+            user_logged_in.connect(login_recorded, dispatch_uid=LOGIN_RECORDED_UID)
         session = self.session
         session[SESSION_VERIFIED_KEY] = True
+        session[SESSION_STARTED_KEY] = session[SESSION_SEEN_KEY] = int(time.time())
         session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)

@@ -15,3 +15,15 @@ def english_client(user: Any = None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def domain_audit_event_count() -> int:
+    """Audit events other than the security events (``auth.*``, ``access.*``): a refused request
+    records that it was refused (docs/security.md) and changes nothing else."""
+    from foster.core.models import AuditEvent
+    from foster.core.services import SECURITY_ACTION_PREFIXES
+
+    events = AuditEvent.objects.all()
+    for prefix in SECURITY_ACTION_PREFIXES:
+        events = events.exclude(action__startswith=prefix)
+    return events.count()

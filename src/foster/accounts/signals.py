@@ -16,7 +16,10 @@ from django.http import HttpRequest
 from foster.core.security import request_security_event, session_clock_start
 
 
-@receiver(user_logged_in, dispatch_uid="foster.accounts.login_recorded")
+LOGIN_RECORDED_UID = "foster.accounts.login_recorded"
+
+
+@receiver(user_logged_in, dispatch_uid=LOGIN_RECORDED_UID)
 def login_recorded(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is None:
         return
