@@ -15,7 +15,6 @@ from django.http import HttpRequest
 
 from foster.core.security import request_security_event, session_clock_start
 
-
 LOGIN_RECORDED_UID = "foster.accounts.login_recorded"
 
 
