@@ -251,3 +251,21 @@ def test_the_demo_planner_and_officials_get_an_authenticator_and_the_others_none
     enrolled = set(TwoFactorDevice.objects.filter(confirmed_at__isnull=False).values_list("user__email", flat=True))
     expected = {user.email for user in DEMO_USERS if user.role in {Role.MINISTRY_PLANNER, Role.AGENCY_OFFICIAL}}
     assert enrolled == expected
+
+
+def test_staff_reset_a_lost_authenticator_and_the_user_enrols_again(enrolled_official: User) -> None:
+    recovery_codes_replace(user=enrolled_official)
+    admin_user = User.objects.create_superuser("root@example.kr", PASSWORD)
+    staff = Client()
+    staff.force_login(admin_user)
+    device = TwoFactorDevice.objects.get(user=enrolled_official)
+
+    page = staff.get(reverse("admin:accounts_twofactordevice_change", args=[device.pk]))
+    response = staff.post(reverse("admin:accounts_twofactordevice_delete", args=[device.pk]), {"post": "yes"})
+
+    assert device.secret not in page.content.decode()
+    assert response.status_code == 302
+    assert not TwoFactorDevice.objects.filter(user=enrolled_official).exists()
+    assert not RecoveryCode.objects.filter(user=enrolled_official).exists()
+    assert AuditEvent.objects.get(action="auth.two_factor.reset").actor == admin_user
+    assert password_step(english_client(), enrolled_official).startswith(reverse(ENROL))

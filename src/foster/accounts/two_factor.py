@@ -184,6 +184,15 @@ def recovery_codes_left(user: User) -> int:
     return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
 
 
+@transaction.atomic
+def two_factor_reset(*, actor: Any, user: User) -> None:
+    """Remove a user's authenticator and recovery codes (a lost phone); staff only, through the
+    admin site. The user enrols again at their next log-in; the reset is in the audit trail."""
+    TwoFactorDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    audit_event_record(actor=actor, action="auth.two_factor.reset", target=user)
+
+
 # --- The demo ------------------------------------------------------------------------------------
 
 
