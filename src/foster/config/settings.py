@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "foster.core.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is away
     "django.contrib.sessions.middleware.SessionMiddleware",
     "foster.core.middleware.KoreanFirstLocaleMiddleware",  # Korean unless the visitor switched language
     "django.middleware.common.CommonMiddleware",
@@ -204,6 +205,10 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # RQ workers (`foster rqworker default`) must run jobs through the Django Tasks shim.
 RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# A running job's lease (ADR 0012): the worker renews it every FOSTER_JOB_HEARTBEAT_SECONDS (and on every
+# progress update); a running job whose lease has run out for FOSTER_JOB_LEASE_SECONDS is swept as failed.
+FOSTER_JOB_LEASE_SECONDS = env.int("FOSTER_JOB_LEASE_SECONDS", default=120)
+FOSTER_JOB_HEARTBEAT_SECONDS = env.float("FOSTER_JOB_HEARTBEAT_SECONDS", default=FOSTER_JOB_LEASE_SECONDS / 4)
 
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if IS_EMBEDDED else "smtp://localhost:25")
