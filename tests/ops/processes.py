@@ -239,7 +239,7 @@ def postgres_binaries() -> Path | None:
         return Path(configured)
     found = shutil.which("initdb")
     if found:
-        return Path(found).parent
+        return Path(found).resolve().parent  # pg_ctl and friends live next to the real initdb
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: path.parent.parent.name)
     return candidates[-1].parent if candidates else None
 
@@ -268,6 +268,19 @@ class Cluster:
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def sql(self, statement: str, database: str = "postgres") -> list[tuple[Any, ...]]:
+        """Run one statement in ``database`` (autocommit) and return its rows."""
+        import psycopg
+
+        with (
+            psycopg.connect(
+                host="127.0.0.1", port=self.port, user="postgres", dbname=database, autocommit=True
+            ) as connection,
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)  # type: ignore[arg-type]  # the tests' own statements
+            return cursor.fetchall() if cursor.description else []
 
     def settings(self, name: str) -> dict[str, Any]:
         return {
