@@ -186,19 +186,26 @@ def start_gunicorn(name: str, database_url: str, directory: Path, *, workers: in
         directory,
         port,
     )
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if process.popen.poll() is not None:
-            raise RuntimeError(f"{name} exited: {process.output()}")
-        try:
-            if requests.get(f"{process.url}/healthz/", timeout=10).status_code == 200:
-                return process
-        except requests.RequestException:  # not listening yet, or no worker has booted yet
-            pass
-        if time.monotonic() > deadline:
-            process.stop()
-            raise RuntimeError(f"{name} did not answer /healthz/ in {START_TIMEOUT} s: {process.output()}")
-        time.sleep(0.2)
+    try:
+        wait_until(
+            lambda: _healthy(process),
+            what=f"{name} answers /healthz/",
+            interval=0.2,
+            detail=process.output,
+        )
+    except BaseException:
+        process.stop()
+        raise
+    return process
+
+
+def _healthy(process: Process) -> bool:
+    if process.popen.poll() is not None:
+        raise RuntimeError(f"{process.name} exited: {process.output()}")
+    try:
+        return requests.get(f"{process.url}/healthz/", timeout=10).status_code == 200
+    except requests.RequestException:  # not listening yet, or no worker has booted yet
+        return False
 
 
 def foster(arguments: list[str], database_url: str, directory: Path, **extra: str) -> subprocess.CompletedProcess[str]:
