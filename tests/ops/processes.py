@@ -31,6 +31,11 @@ import psutil
 import requests
 from django.db import connection
 
+from foster.finance.choices import AccountKind, TransferKind
+from foster.finance.models import Account, IdempotencyKey, Transfer
+from foster.finance.reconcile import ledger_reconcile
+from foster.programs.models import Program
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 90  # seconds for a process to come up on a busy 2-core machine
 PORTS = range(
@@ -404,3 +409,16 @@ class TransferWriter:
         for worker in workers:
             worker.start()
         return workers
+
+
+def assert_every_acknowledged_write_is_there_once(writer: TransferWriter, program: Program) -> None:
+    """Every key the client saw acknowledged has its transfer, once, with its amount; the program's
+    budget holds their sum; the ledger reconciles."""
+    assert writer.errors == []
+    keys = dict(IdempotencyKey.objects.filter(key__startswith="ops-").values_list("key", "transfer__amount_krw"))
+    assert keys == writer.acknowledged  # each acknowledged key recorded, with its own amount; no other key
+    transfers = Transfer.objects.filter(program=program, kind=TransferKind.BUDGET_FUND)
+    assert transfers.count() == len(writer.acknowledged)  # no retry recorded twice
+    budget = Account.objects.get(kind=AccountKind.PROGRAM_BUDGET, program=program)
+    assert budget.posted_krw == sum(writer.acknowledged.values())
+    assert ledger_reconcile() == []

@@ -28,13 +28,11 @@ from foster.core.jobs import job_enqueue
 from foster.core.models import Job
 from foster.core.services import job_create
 from foster.core.tasks import platform_selfcheck
-from foster.finance.choices import AccountKind, TransferKind
-from foster.finance.models import Account, IdempotencyKey, Transfer
-from foster.finance.reconcile import ledger_reconcile
 from foster.programs.models import Program
 from tests.ops.processes import (
     SharedDatabase,
     TransferWriter,
+    assert_every_acknowledged_write_is_there_once,
     environment,
     foster,
     postgres_url,
@@ -52,17 +50,6 @@ CLUSTER_PORTS = range(
     int(os.environ.get("FOSTER_TEST_CLUSTER_PORT_FIRST", "55400")),
     int(os.environ.get("FOSTER_TEST_CLUSTER_PORT_LAST", "55499")),
 )
-
-
-def assert_every_acknowledged_write_is_there_once(writer: TransferWriter, program: Program) -> None:
-    assert writer.errors == []
-    keys = dict(IdempotencyKey.objects.filter(key__startswith="ops-").values_list("key", "transfer__amount_krw"))
-    assert keys == writer.acknowledged  # each acknowledged key recorded, with its own amount; no other key
-    transfers = Transfer.objects.filter(program=program, kind=TransferKind.BUDGET_FUND)
-    assert transfers.count() == len(writer.acknowledged)  # no retry recorded twice
-    budget = Account.objects.get(kind=AccountKind.PROGRAM_BUDGET, program=program)
-    assert budget.posted_krw == sum(writer.acknowledged.values())
-    assert ledger_reconcile() == []
 
 
 def test_killing_web_workers_mid_request_loses_no_acknowledged_write(
