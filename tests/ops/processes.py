@@ -184,6 +184,7 @@ def start_gunicorn(name: str, database_url: str, directory: Path, *, workers: in
             "60",
             "--graceful-timeout",
             "5",
+            "--preload",  # workers fork from a master that has loaded Django: a killed one is back at once
             "--log-level",
             "warning",
         ],
