@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -44,8 +45,9 @@ PORTS = range(
 
 
 def free_port(ports: range = PORTS) -> int:
-    """A port of ``ports`` nobody listens on (the machine is shared: each helper has its own range)."""
-    for port in ports:
+    """A port of ``ports`` nobody listens on, tried in random order so that parallel test processes
+    (pytest-xdist) rarely probe the same one at once."""
+    for port in random.sample(list(ports), len(ports)):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             try:
                 probe.bind(("127.0.0.1", port))
