@@ -25,7 +25,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 - pg_dump and pg_restore, with our own arguments, no shell
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,7 +109,7 @@ def summary(cursor: Any, tables: list[str]) -> dict[str, Any]:
     """Row counts of ``tables`` and the ledger's totals per account kind, read through ``cursor``."""
     counts = {}
     for table in sorted(tables):
-        cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")  # noqa: S608 - names from the catalogue
+        cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")  # noqa: S608  # nosec B608 - names from the catalogue, quoted
         counts[table] = int(cursor.fetchone()[0])
     ledger: dict[str, dict[str, int]] = {}
     if "finance_account" in tables and "finance_entry" in tables:
@@ -213,7 +213,7 @@ def _pg_backup(target: Target, file: Path, pg_bin: str) -> dict[str, Any]:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-        completed = subprocess.run(  # noqa: S603 - our own arguments, no shell
+        completed = subprocess.run(  # noqa: S603  # nosec B603 - our own arguments, no shell
             [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", "--file", file],
             env=target.pg_environment(),
             capture_output=True,
@@ -353,7 +353,7 @@ def _pg_restore(target: Target, file: Path, pg_bin: str, *, clean: bool) -> None
     arguments = [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
     if clean:
         arguments += ["--clean", "--if-exists"]
-    completed = subprocess.run(  # noqa: S603 - our own arguments, no shell
+    completed = subprocess.run(  # noqa: S603  # nosec B603 - our own arguments, no shell
         [*arguments, "--dbname", target.settings["NAME"], str(file)],
         env=target.pg_environment(),
         capture_output=True,
