@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "foster.core.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is away
     "django.contrib.sessions.middleware.SessionMiddleware",
     "foster.core.middleware.KoreanFirstLocaleMiddleware",  # Korean unless the visitor switched language
     "foster.core.security.RefusedRequestAuditMiddleware",  # every 403 (CSRF included) in the audit trail
@@ -130,6 +131,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode, server-side cursors (QuerySet.iterator) must be off.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -212,6 +215,10 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # RQ workers (`foster rqworker default`) must run jobs through the Django Tasks shim.
 RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# A running job's lease (ADR 0012): the worker renews it every FOSTER_JOB_HEARTBEAT_SECONDS (and on every
+# progress update); a running job whose lease has run out for FOSTER_JOB_LEASE_SECONDS is swept as failed.
+FOSTER_JOB_LEASE_SECONDS = env.int("FOSTER_JOB_LEASE_SECONDS", default=120)
+FOSTER_JOB_HEARTBEAT_SECONDS = env.float("FOSTER_JOB_HEARTBEAT_SECONDS", default=FOSTER_JOB_LEASE_SECONDS / 4)
 
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if IS_EMBEDDED else "smtp://localhost:25")

@@ -1,13 +1,21 @@
-"""Language selection: Korean unless the visitor has chosen English with the switch."""
+"""Language selection (Korean unless the visitor has chosen English with the switch), and a 503 when
+the database cannot be reached."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
 
 
 class KoreanFirstLocaleMiddleware(LocaleMiddleware):
@@ -31,3 +39,32 @@ class KoreanFirstLocaleMiddleware(LocaleMiddleware):
                 language = translation.get_supported_language_variant(chosen)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DatabaseUnavailableMiddleware:
+    """A request that fails because the database cannot be reached (restarting, failing over, a lost
+    connection) gets a 503 with ``Retry-After`` instead of a 500: a plain page in both languages, or a
+    JSON error on the API; no traceback, and nothing was changed (the request's transaction did not
+    commit). The next request reconnects (``CONN_HEALTH_CHECKS``)."""
+
+    retry_after_seconds = 5
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+        if request.path_info.startswith(KoreanFirstLocaleMiddleware.api_prefix):
+            response: HttpResponse = JsonResponse(
+                {"detail": gettext("The service is briefly unavailable; nothing was changed. Try again shortly.")},
+                status=503,
+            )
+        else:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.retry_after_seconds)
+        return response

@@ -103,6 +103,10 @@ class Job(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     # Set when the owner asks to stop; a task that can stop checks it between steps (JobReport.check_cancelled).
     cancel_requested_at = models.DateTimeField(_("cancellation requested at"), null=True, blank=True)
+    # The running worker's lease (ADR 0012): renewed by every progress update and by the worker's
+    # heartbeat; a running job whose lease has run out belongs to a worker that died, and the sweep
+    # (``core.services.jobs_sweep_stale``) marks it failed.
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,6 +114,7 @@ class Job(models.Model):
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="core_job_lease_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from foster.core.choices import JobStatus
 from foster.core.models import AuditEvent, Job, Notification, NotificationPreference
@@ -120,24 +122,79 @@ def job_create(*, kind: str, owner: Any, total: int = 0, message: str = "") -> J
     )
 
 
-def job_progress(*, job_id: int, done: int, total: int | None = None, message: str | None = None) -> None:
-    """Record how far a running job has got (a single UPDATE; safe to call often)."""
-    fields: dict[str, Any] = {"done": done, "status": JobStatus.RUNNING}
+UNFINISHED_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def job_lease_seconds() -> int:
+    """How long a running job's lease lasts without renewal (``FOSTER_JOB_LEASE_SECONDS``)."""
+    return max(1, int(settings.FOSTER_JOB_LEASE_SECONDS))
+
+
+def _lease_until(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) + dt.timedelta(seconds=job_lease_seconds())
+
+
+def job_progress(*, job_id: int, done: int, total: int | None = None, message: str | None = None) -> bool:
+    """Record how far a running job has got and renew its lease (a single UPDATE; safe to call often).
+
+    Returns False, changing nothing, if the job has finished meanwhile: cancelled, or failed by the
+    sweep after its lease ran out (ADR 0012). The caller then stops (``JobReport`` raises ``JobLeaseLost``).
+    """
+    fields: dict[str, Any] = {"done": done, "status": JobStatus.RUNNING, "lease_expires_at": _lease_until()}
     if total is not None:
         fields["total"] = total
     if message is not None:
         fields["message"] = message
-    Job.objects.filter(pk=job_id).update(**fields)
+    return bool(Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES).update(**fields))
 
 
-def job_finish(*, job_id: int, result: dict[str, Any], message: str = "") -> None:
-    """Mark a job as succeeded with its result."""
-    Job.objects.filter(pk=job_id).update(status=JobStatus.SUCCEEDED, result=result, message=message)
+def job_heartbeat(*, job_id: int) -> bool:
+    """Renew a running job's lease without other change; False if the job is not running any more."""
+    return bool(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(lease_expires_at=_lease_until()))
 
 
-def job_fail(*, job_id: int, message: str, result: dict[str, Any] | None = None) -> None:
-    """Mark a job as failed, saying why in words the user can act on."""
-    Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, message=message, result=result or {})
+def job_finish(*, job_id: int, result: dict[str, Any], message: str = "") -> bool:
+    """Mark a job as succeeded with its result (not one that has finished already, e.g. swept)."""
+    return bool(
+        Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES).update(
+            status=JobStatus.SUCCEEDED, result=result, message=message, lease_expires_at=None
+        )
+    )
+
+
+def job_fail(*, job_id: int, message: str, result: dict[str, Any] | None = None) -> bool:
+    """Mark a job as failed, saying why in words the user can act on (not one that has finished already)."""
+    return bool(
+        Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES).update(
+            status=JobStatus.FAILED, message=message, result=result or {}, lease_expires_at=None
+        )
+    )
+
+
+def jobs_sweep_stale(*, now: dt.datetime | None = None) -> list[int]:
+    """Mark failed every running job whose lease has run out: its worker died (killed, out of memory,
+    machine lost) without finishing it. Returns the ids of the jobs swept. One indexed UPDATE per job;
+    a worker that is still alive renews its lease long before it runs out (ADR 0012), and a job that
+    finishes meanwhile is left alone (the UPDATE is conditional on the expired lease)."""
+    now = now or timezone.now()
+    swept: list[int] = []
+    stale = Job.objects.filter(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+    for job_id, owner_language, lease in stale.values_list("pk", "owner__preferred_language", "lease_expires_at"):
+        if lease is None:  # pragma: no cover - filtered on lease_expires_at < now
+            continue
+        last_sign_of_life = timezone.localtime(lease - dt.timedelta(seconds=job_lease_seconds()))
+        with translation.override(owner_language or settings.LANGUAGE_CODE):
+            message = _(
+                "The background worker running this job stopped before it finished (last sign of life at "
+                "%(time)s). Steps it had not completed were not kept; please start the job again."
+            ) % {"time": formats.date_format(last_sign_of_life, "DATETIME_FORMAT")}
+        updated = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, lease_expires_at__lt=now).update(
+            status=JobStatus.FAILED, message=message, lease_expires_at=None
+        )
+        if updated:
+            logger.warning("background job %s swept: its worker's lease ran out at %s", job_id, lease.isoformat())
+            swept.append(job_id)
+    return swept
 
 
 def job_cancel_request(*, job_id: int) -> bool:
@@ -158,7 +215,9 @@ def job_is_cancel_requested(*, job_id: int) -> bool:
 
 def job_cancelled(*, job_id: int, message: str, result: dict[str, Any] | None = None) -> None:
     """Mark a job as stopped at its owner's request."""
-    Job.objects.filter(pk=job_id).update(status=JobStatus.CANCELLED, message=message, result=result or {})
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.CANCELLED, message=message, result=result or {}, lease_expires_at=None
+    )
 
 
 @dataclass(frozen=True)

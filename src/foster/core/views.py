@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from foster.core.choices import JobStatus
 from foster.core.forms import NotificationPreferenceForm
 from foster.core.selectors import job_queryset_for, notification_preferences_of, notification_queryset_for
-from foster.core.services import notification_preferences_set, notifications_mark_read
+from foster.core.services import jobs_sweep_stale, notification_preferences_set, notifications_mark_read
 
 
 @require_GET
@@ -30,6 +32,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_queryset_for(request.user).filter(pk=pk).first()
     if job is None:
         raise Http404
+    if job.status == JobStatus.RUNNING and job.lease_expires_at and job.lease_expires_at < timezone.now():
+        jobs_sweep_stale()  # its worker died: say so now rather than show "running" (ADR 0012)
+        job.refresh_from_db()
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})
 

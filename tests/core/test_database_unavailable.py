@@ -1,0 +1,50 @@
+"""A request that fails because the database cannot be reached gets a 503 with Retry-After, a plain
+page in both languages (or a JSON error on the API), never a traceback; other errors are not its
+business. The real outage (PostgreSQL restarted under gunicorn) is in tests/ops/test_faults.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.utils import translation
+
+from foster.core.middleware import DatabaseUnavailableMiddleware
+
+
+def _middleware() -> DatabaseUnavailableMiddleware:
+    return DatabaseUnavailableMiddleware(lambda request: HttpResponse("ok"))
+
+
+@pytest.mark.parametrize("error", [OperationalError("connection refused"), InterfaceError("connection already closed")])
+def test_a_page_gets_a_plain_503_in_both_languages(error: Exception) -> None:
+    response = _middleware().process_exception(RequestFactory().get("/calls/"), error)
+    assert response is not None
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    page = response.content.decode()
+    assert "서비스를 잠시 이용할 수 없습니다" in page
+    assert "The service is briefly unavailable" in page
+    assert "connection" not in page  # the error itself stays in the log
+
+
+def test_the_api_gets_a_json_503_in_the_requested_language() -> None:
+    with translation.override("en"):
+        response = _middleware().process_exception(
+            RequestFactory().post("/api/v1/finance/transfers/"), OperationalError("server closed the connection")
+        )
+    assert response is not None
+    assert (response.status_code, response["Content-Type"]) == (503, "application/json")
+    assert response.content.decode() == (
+        '{"detail": "The service is briefly unavailable; nothing was changed. Try again shortly."}'
+    )
+    with translation.override("ko"):
+        korean = _middleware().process_exception(RequestFactory().get("/api/v1/"), OperationalError("x"))
+    assert korean is not None
+    assert "서비스를 잠시 이용할 수 없습니다" in json.loads(korean.content)["detail"]
+
+
+def test_other_errors_are_left_to_the_500_handler() -> None:
+    assert _middleware().process_exception(RequestFactory().get("/"), ValueError("a bug")) is None
