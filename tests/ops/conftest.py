@@ -1,5 +1,5 @@
 """Fixtures of the process tests: a working directory, the test database shared with child
-processes, and an agency official (with an API token) who may move a program's money."""
+processes, and an agency official (with an authenticator) who may move a program's money."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from foster.accounts.choices import Role
 from foster.accounts.models import Agency, User
+from foster.accounts.two_factor import two_factor_demo_enrol
 from foster.programs.models import Program
 from tests.factories import ProgramFactory
 from tests.ops.processes import SharedDatabase, shared_database
@@ -22,8 +22,10 @@ def official(make_user: Callable[[str], User]) -> User:
 
 
 @pytest.fixture
-def token(official: User) -> str:
-    return Token.objects.create(user=official).key
+def totp_secret(official: User) -> str:
+    """The official's authenticator secret: officials log in with two factors (and may not use an
+    API token), so the clients of these tests log in through the pages with the current code."""
+    return two_factor_demo_enrol(user=official).secret
 
 
 @pytest.fixture
@@ -38,6 +40,7 @@ def work_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def shared_db(work_dir: Path, official: User, token: str, program: Program) -> SharedDatabase:
-    """The test database, with the official, the token and the program, as child processes see it."""
+def shared_db(work_dir: Path, official: User, totp_secret: str, program: Program) -> SharedDatabase:
+    """The test database, with the official, their authenticator and the program, as child
+    processes see it."""
     return shared_database(work_dir)

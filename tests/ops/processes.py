@@ -13,6 +13,7 @@ import contextlib
 import os
 import pwd
 import random
+import re
 import shutil
 import signal
 import socket
@@ -29,6 +30,7 @@ from typing import Any
 from urllib.parse import quote
 
 import psutil
+import pyotp
 import requests
 from django.db import connection
 
@@ -350,6 +352,61 @@ class Attempt:
     body: str
 
 
+@dataclass(frozen=True)
+class LoggedIn:
+    """A session a client got by logging in through the pages with both factors: its cookies and
+    the CSRF token that session-authenticated writes send back in ``X-CSRFToken``."""
+
+    cookies: dict[str, str]
+    csrf_token: str
+
+    def session(self) -> requests.Session:
+        session = requests.Session()
+        session.cookies.update(self.cookies)
+        session.headers["X-CSRFToken"] = self.csrf_token
+        return session
+
+
+def page_csrf_token(session: requests.Session, url: str) -> str:
+    """The CSRF token of the form on the page at ``url``."""
+    page = session.get(url, timeout=30)
+    assert page.status_code == 200, (url, page.status_code)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def log_in_both_factors(base_url: str, email: str, password: str, secret: str) -> LoggedIn:
+    """Log in as a person does: the password on the log-in page, then the authenticator's current
+    code (computed from the device's secret) on the second-factor page. An official cannot use an
+    API token (a single factor), so clients of the officials' API log in like this."""
+    session = requests.Session()
+    response = session.post(
+        f"{base_url}/accounts/login/",
+        data={
+            "username": email,
+            "password": password,
+            "csrfmiddlewaretoken": page_csrf_token(session, f"{base_url}/accounts/login/"),
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 302 and "/login/two-factor/" in response.headers["Location"], response.text[:2000]
+    response = session.post(
+        f"{base_url}/accounts/login/two-factor/",
+        data={
+            "code": pyotp.TOTP(secret).now(),
+            "csrfmiddlewaretoken": page_csrf_token(session, f"{base_url}/accounts/login/two-factor/"),
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 302 and "two-factor" not in response.headers["Location"], response.text[:2000]
+    cookies = session.cookies.get_dict()
+    csrf = next(value for name, value in cookies.items() if name.endswith("csrftoken"))
+    return LoggedIn(cookies, csrf)
+
+
 @dataclass
 class TransferWriter:
     """Threads posting ``budget_fund`` transfers through the API, each under its own idempotency
@@ -357,7 +414,7 @@ class TransferWriter:
     key until the server acknowledges it (201 new, 200 the key's first outcome replayed)."""
 
     base_urls: list[str]
-    token: str
+    logged_in: LoggedIn
     program_id: int
     threads: int = 4
     transfers_per_thread: int = 30
@@ -379,7 +436,7 @@ class TransferWriter:
                     "source": "government",
                     "amount_krw": amount,
                 },
-                headers={"Authorization": f"Token {self.token}", "Idempotency-Key": key},
+                headers={"Idempotency-Key": key},
                 timeout=30,
             )
         except requests.RequestException as error:
@@ -387,7 +444,7 @@ class TransferWriter:
         return Attempt(key, response.status_code, response.text)
 
     def _run(self, thread: int) -> None:
-        session = requests.Session()
+        session = self.logged_in.session()
         for index in range(self.transfers_per_thread):
             key, amount = f"ops-{thread}-{index}", self.amount(thread, index)
             for attempt_number in range(self.max_attempts):
@@ -401,7 +458,7 @@ class TransferWriter:
                     return
                 self.failures.append(attempt)
                 if attempt.status is None:
-                    session = requests.Session()  # a fresh connection after a dropped one
+                    session = self.logged_in.session()  # a fresh connection after a dropped one
                 time.sleep(0.05)
             else:
                 self.errors.append(f"{key} was never acknowledged: {self.failures[-1]}")

@@ -29,12 +29,14 @@ from foster.core.models import Job
 from foster.core.services import job_create
 from foster.core.tasks import platform_selfcheck
 from foster.programs.models import Program
+from tests.factories import PASSWORD
 from tests.ops.processes import (
     SharedDatabase,
     TransferWriter,
     assert_every_acknowledged_write_is_there_once,
     environment,
     foster,
+    log_in_both_factors,
     postgres_url,
     start,
     start_gunicorn,
@@ -53,11 +55,12 @@ CLUSTER_PORTS = range(
 
 
 def test_killing_web_workers_mid_request_loses_no_acknowledged_write(
-    shared_db: SharedDatabase, work_dir: Path, token: str, program: Program
+    shared_db: SharedDatabase, work_dir: Path, official: User, totp_secret: str, program: Program
 ) -> None:
     web = start_gunicorn("web", shared_db.url, work_dir, workers=2)
     try:
-        writer = TransferWriter([web.url], token, program.pk, threads=3, transfers_per_thread=10)
+        logged_in = log_in_both_factors(web.url, official.email, PASSWORD, totp_secret)
+        writer = TransferWriter([web.url], logged_in, program.pk, threads=3, transfers_per_thread=10)
         threads = writer.start()
         killed = []
         for threshold in (6, 18):  # twice, while the three writers keep both workers busy
@@ -151,7 +154,7 @@ def test_a_task_worker_killed_mid_job_leaves_a_failed_job_and_a_new_worker_runs_
 
 @pytest.mark.postgres
 def test_restarting_postgresql_gives_clean_503s_then_reconnects_and_loses_no_acknowledged_write(
-    work_dir: Path, token: str, program: Program
+    work_dir: Path, official: User, totp_secret: str, program: Program
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("restarts a PostgreSQL server (a throw-away cluster of its own) and needs the PostgreSQL tools")
@@ -160,7 +163,7 @@ def test_restarting_postgresql_gives_clean_503s_then_reconnects_and_loses_no_ack
             cluster = stack.enter_context(throwaway_cluster(CLUSTER_PORTS))
         except LookupError as error:
             pytest.skip(f"cannot run a throw-away PostgreSQL cluster: {error}")
-        # The test database (with the official, the token and the program) copied into the cluster.
+        # The test database (with the official, their authenticator and the program) copied into the cluster.
         backup_create(out=work_dir / "copy", database=connection.settings_dict, media_root=work_dir / "media")
         cluster.sql("CREATE DATABASE foster ENCODING 'UTF8' TEMPLATE template0")
         target = cluster.settings("foster")
@@ -170,15 +173,16 @@ def test_restarting_postgresql_gives_clean_503s_then_reconnects_and_loses_no_ack
 
         web = start_gunicorn("web", url, work_dir, workers=2)
         stack.callback(web.stop)
-        writer = TransferWriter([web.url], token, program.pk, threads=3, transfers_per_thread=15)
+        logged_in = log_in_both_factors(web.url, official.email, PASSWORD, totp_secret)
+        writer = TransferWriter([web.url], logged_in, program.pk, threads=3, transfers_per_thread=15)
         threads = writer.start()
         wait_until(lambda: len(writer.acknowledged) >= 10, what="10 acknowledged writes")
         cluster.stop()
         try:  # while the database is away
-            api = requests.post(
+            api = logged_in.session().post(
                 f"{web.url}/api/v1/finance/transfers/",
                 json={"program": program.pk, "operation": "budget_fund", "source": "government", "amount_krw": 5},
-                headers={"Authorization": f"Token {token}", "Idempotency-Key": "during-the-outage"},
+                headers={"Idempotency-Key": "during-the-outage"},
                 timeout=30,
             )
             page = requests.get(f"{web.url}/", timeout=30)

@@ -12,7 +12,6 @@ Written for PostgreSQL, the deployment it describes; it runs on SQLite's file to
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +41,8 @@ from tests.ops.processes import (
     TransferWriter,
     assert_every_acknowledged_write_is_there_once,
     environment,
+    log_in_both_factors,
+    page_csrf_token,
     start,
     start_gunicorn,
     wait_until,
@@ -72,27 +73,8 @@ def queue_redis() -> Iterator[redis.Redis]:
     client.close()
 
 
-def _csrf(session: requests.Session, url: str) -> str:
-    page = session.get(url, timeout=30)
-    assert page.status_code == 200, page.status_code
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def _log_in(session: requests.Session, web: Process, user: User) -> None:
-    token = _csrf(session, f"{web.url}/accounts/login/")
-    response = session.post(
-        f"{web.url}/accounts/login/",
-        data={"username": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert response.status_code == 302, response.text[:2000]
-
-
 def _upload(session: requests.Session, web: Process, number: int) -> None:
-    token = _csrf(session, f"{web.url}/companies/import/")
+    token = page_csrf_token(session, f"{web.url}/companies/import/")
     rows = "\r\n".join(
         [HEADER]
         + [
@@ -112,7 +94,12 @@ def _upload(session: requests.Session, web: Process, number: int) -> None:
 
 
 def test_two_web_servers_and_two_workers_share_sessions_jobs_and_the_ledger(
-    queue_redis: redis.Redis, shared_db: SharedDatabase, work_dir: Path, official: User, token: str, program: Program
+    queue_redis: redis.Redis,
+    shared_db: SharedDatabase,
+    work_dir: Path,
+    official: User,
+    totp_secret: str,
+    program: Program,
 ) -> None:
     extra = {"TASK_BACKEND": "rq", "REDIS_URL": REDIS_URL}
     processes: list[Process] = []
@@ -137,14 +124,14 @@ def test_two_web_servers_and_two_workers_share_sessions_jobs_and_the_ledger(
         # A session made on web 1 works on web 2; without it web 2 sends the visitor to log in.
         anonymous = requests.get(f"{webs[1].url}/companies/import/", allow_redirects=False, timeout=30)
         assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.headers["Location"]
-        browser = requests.Session()
-        _log_in(browser, webs[0], official)
+        logged_in = log_in_both_factors(webs[0].url, official.email, PASSWORD, totp_secret)
+        browser = logged_in.session()
         on_web2 = browser.get(f"{webs[1].url}/companies/import/", allow_redirects=False, timeout=30)
         assert on_web2.status_code == 200
         assert official.full_name in on_web2.text or official.email in on_web2.text
 
         # Ledger writes through both servers at once, while files are uploaded through both.
-        writer = TransferWriter([web.url for web in webs], token, program.pk, threads=4, transfers_per_thread=6)
+        writer = TransferWriter([web.url for web in webs], logged_in, program.pk, threads=4, transfers_per_thread=6)
         threads = writer.start()
         for number in range(UPLOADS_PER_WEB * 2):
             _upload(browser, webs[number % 2], number)
