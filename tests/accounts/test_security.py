@@ -276,3 +276,25 @@ def test_the_admin_log_in_is_throttled_too() -> None:
     assert response.status_code == 200
     assert "Too many failed log-ins for this account" in response.content.decode()
     assert SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize(
+    ("header", "count", "forwarded", "expected"),
+    [
+        ("", 1, "198.51.100.1", "10.0.0.2"),  # no proxy configured: the connection's address
+        ("HTTP_X_FORWARDED_FOR", 1, "198.51.100.1, 203.0.113.5", "203.0.113.5"),  # a forged first entry is ignored
+        ("HTTP_X_FORWARDED_FOR", 2, "198.51.100.1, 203.0.113.5, 10.0.0.9", "203.0.113.5"),
+        ("HTTP_X_FORWARDED_FOR", 2, "203.0.113.5", "10.0.0.2"),  # fewer hops than proxies: not trusted
+    ],
+)
+def test_the_client_address_is_read_from_the_trusted_proxy_only(
+    settings: Any, header: str, count: int, forwarded: str, expected: str
+) -> None:
+    from django.test import RequestFactory
+
+    from foster.core.security import client_address
+
+    settings.CLIENT_ADDRESS_HEADER, settings.TRUSTED_PROXY_COUNT = header, count
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_address(request) == expected
