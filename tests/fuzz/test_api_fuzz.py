@@ -1,0 +1,254 @@
+"""API fuzzing (issue 10): Schemathesis generates requests for every operation of ``/api/schema/``
+and sends them in-process (Django's WSGI handler, no network) as each role.
+
+Two agencies (A and B), each with a company that applied to its call, a reviewer, a not yet opened
+call, a selection scenario, an agreement; each company with a diagnostic, a proposal and a draft
+challenge. The private objects carry marker strings (``ZQALPHA…`` for side A, ``ZQBRAVO…`` for
+side B). For every response, as every role:
+
+- no 5xx;
+- the response conforms to the schema (body, content type, headers) when its status is documented;
+- no marker of the other side appears in the body (and none at all for the anonymous visitor).
+
+Besides the generated requests, every ``GET`` operation with an id in its path is called with the
+id of each seeded object, so that a detail outside the caller's scope is actually asked for (random
+integers seldom hit a real row).
+
+The number of generated examples per operation and role is ``FOSTER_FUZZ_EXAMPLES`` (default 3);
+set it higher for a longer run (``FOSTER_FUZZ_EXAMPLES=50 pytest tests/fuzz``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from schemathesis import checks as st_checks
+from schemathesis.openapi import checks as openapi_checks
+
+from foster.accounts.choices import Role
+from foster.accounts.models import User
+from foster.finance.choices import Instrument
+from foster.finance.services import agreement_approve, budget_fund
+from foster.innovation.models import Challenge, Proposal
+from foster.learning.services import diagnostic_submit, enrolment_create
+from foster.selection.models import SelectionScenario
+from tests.factories import (
+    AgencyFactory,
+    AgencyMembershipFactory,
+    CallFactory,
+    CompanyFactory,
+    CompanyMembershipFactory,
+    ProgramFactory,
+    UserFactory,
+)
+from tests.learning.factories import CourseFactory, SessionFactory, all_answers
+from tests.reviews.factories import ApplicationFactory, ReviewAssignmentFactory, ReviewerProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("FOSTER_FUZZ_EXAMPLES", "3"))
+SIDES = ("ALPHA", "BRAVO")
+# What a marker names: the side's company (private to its members and the officials), or the side's
+# agency's business (private to that agency's officials, and the company's own for its application).
+COMPANY_KINDS = ("CO", "DIAG", "PROP", "DRAFTCHAL")
+AGENCY_KINDS = ("APP", "DRAFTCALL", "SCN")
+MARKER = re.compile(r"ZQ(ALPHA|BRAVO)([A-Z]+)")
+ROLES = [
+    "anonymous",
+    "member_a",
+    "member_b",
+    "reviewer_a",
+    "official_a",
+    "official_b",
+    "planner",
+    "admin",
+]
+
+
+def marker(side: str, kind: str) -> str:
+    return f"ZQ{side}{kind}"
+
+
+def forbidden_markers(role: str) -> set[str]:
+    """The markers ``role`` must never receive."""
+    every = {marker(side, kind) for side in SIDES for kind in (*COMPANY_KINDS, *AGENCY_KINDS)}
+    if role == "anonymous":
+        return every
+    if role in {"planner", "admin"}:
+        return set()
+    own = "ALPHA" if role.endswith("_a") else "BRAVO"
+    other = "BRAVO" if own == "ALPHA" else "ALPHA"
+    if role.startswith("official"):
+        # Officials see every company of the registry, but another agency's business is not theirs,
+        # and a company's self-assessment, proposals and draft challenges are the company's own.
+        return {marker(other, kind) for kind in (*AGENCY_KINDS, "DIAG", "PROP", "DRAFTCHAL")}
+    return {marker(other, kind) for kind in (*COMPANY_KINDS, *AGENCY_KINDS)}
+
+
+def _side(side: str) -> dict[str, Any]:
+    """An agency, its official, a funded program with an open call and a not yet opened one; a
+    company and its member who applied; a reviewer of the agency assigned to the application; a
+    scenario; an agreement; the company's diagnostic, draft challenge, and an enrolment."""
+    now = timezone.now()
+    agency = AgencyFactory(code=f"agency-{side.lower()}", name_ko=f"{side} 기관")
+    official = UserFactory(email=f"official-{side.lower()}@example.kr", role=Role.AGENCY_OFFICIAL)
+    AgencyMembershipFactory(user=official, agency=agency)
+    program = ProgramFactory(agency=agency, policy_tags=["ai"])
+    call = CallFactory(program=program)
+    CallFactory(
+        program=program,
+        title_ko=marker(side, "DRAFTCALL"),
+        title_en=marker(side, "DRAFTCALL"),
+        opens_at=now + dt.timedelta(days=30),
+        closes_at=now + dt.timedelta(days=60),
+    )
+    company = CompanyFactory(name_ko=marker(side, "CO"), name_en=marker(side, "CO"))
+    member = UserFactory(email=f"member-{side.lower()}@example.kr", role=Role.COMPANY_MEMBER)
+    CompanyMembershipFactory(user=member, company=company)
+    application = ApplicationFactory(
+        call=call, company=company, applicant=member, title=marker(side, "APP"), status="under_review"
+    )
+    reviewer_user = UserFactory(email=f"reviewer-{side.lower()}@example.kr", role=Role.REVIEWER)
+    reviewer = ReviewerProfileFactory(user=reviewer_user, agency=agency)
+    ReviewAssignmentFactory(application=application, reviewer=reviewer)
+    SelectionScenario.objects.create(call=call, name=marker(side, "SCN"), created_by=official)
+    budget_fund(user=official, key=f"fund-{side}", program=program, amount_krw=10**10)
+    agreement_approve(
+        user=official,
+        key=f"approve-{side}",
+        program=program,
+        company=company,
+        instrument=Instrument.GRANT,
+        amount_krw=100_000_000,
+    )
+    diagnostic_submit(user=member, company=company, answers=all_answers(2), problem=marker(side, "DIAG"))
+    Challenge.objects.create(
+        title=marker(side, "DRAFTCHAL"), problem=marker(side, "DRAFTCHAL"), owner_company=company, created_by=member
+    )
+    session = SessionFactory(course=CourseFactory(agency=agency))
+    enrolment_create(user=member, session=session)
+    return {"agency": agency, "official": official, "member": member, "reviewer": reviewer_user, "company": company}
+
+
+@dataclass
+class World:
+    tokens: dict[str, str] = field(default_factory=dict)
+    ids: set[int] = field(default_factory=set)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    a, b = _side("ALPHA"), _side("BRAVO")
+    # A neutral large company's open challenge, to which both companies proposed.
+    neutral = CompanyFactory(name_ko="(주)중립산업", size_class="large")
+    challenge = Challenge.objects.create(title="공개 과제", problem="공개 과제", owner_company=neutral, state="open")
+    for side, data in (("ALPHA", a), ("BRAVO", b)):
+        Proposal.objects.create(
+            challenge=challenge, company=data["company"], approach=marker(side, "PROP"), price_krw=1_000_000, duration_weeks=8
+        )
+    planner = UserFactory(role=Role.MINISTRY_PLANNER)
+    AgencyMembershipFactory(user=planner, agency=AgencyFactory(code="mss"))
+    admin = UserFactory(role=Role.PUBLIC, is_staff=True, is_superuser=True)
+    users: dict[str, User] = {
+        "member_a": a["member"],
+        "member_b": b["member"],
+        "reviewer_a": a["reviewer"],
+        "official_a": a["official"],
+        "official_b": b["official"],
+        "planner": planner,
+        "admin": admin,
+    }
+    found = World(tokens={role: Token.objects.create(user=user).key for role, user in users.items()})
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.app_label in {"registry", "applications", "programs", "reviews", "selection", "finance",
+                                     "innovation", "learning", "accounts"}:
+            found.ids.update(model.objects.values_list("pk", flat=True)[:200])
+    return found
+
+
+@pytest.fixture
+def wsgi_app() -> Iterator[WSGIHandler]:
+    """Django's WSGI handler, with the test's database transaction kept open across requests (as
+    Django's test client does: a request's end would otherwise close the connection)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def load_schema(app: WSGIHandler) -> Any:
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
+
+
+CHECKS = [
+    st_checks.not_a_server_error,
+    openapi_checks.response_schema_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_headers_conformance,
+]
+
+
+def assert_no_leak(role: str, case: Any, response: Any) -> None:
+    leaked = {match.group(0) for match in MARKER.finditer(response.text)} & forbidden_markers(role)
+    assert not leaked, f"{role}: {case.method} {case.formatted_path} returned {sorted(leaked)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_as_every_role(role: str, world: World, wsgi_app: WSGIHandler) -> None:
+    schema = load_schema(wsgi_app)
+    headers = {"Authorization": f"Token {world.tokens[role]}"} if role in world.tokens else {}
+    headers["Accept-Language"] = "ko"
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 40  # the whole API is there, not an empty schema
+    failures: list[str] = []
+    for operation in operations:
+
+        def send(case: Any, operation: Any = operation) -> None:
+            response = case.call(headers=headers)
+            case.validate_response(response, checks=CHECKS, headers=headers)
+            assert_no_leak(role, case, response)
+
+        @hypothesis.given(case=operation.as_strategy())
+        @hypothesis.settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        )
+        def fuzz(case: Any) -> None:
+            send(case)
+
+        try:
+            fuzz()
+        except Exception as error:  # noqa: BLE001 — collect every operation's failure, then report them all
+            failures.append(f"{operation.label}: {error}")
+        # Details by id: the id of every seeded object, whoever's it is.
+        names = [parameter.name for parameter in operation.path_parameters]
+        if operation.method.upper() == "GET" and len(names) == 1:
+            for pk in sorted(world.ids):
+                case = operation.Case(path_parameters={names[0]: pk})
+                try:
+                    send(case)
+                except Exception as error:  # noqa: BLE001
+                    failures.append(f"{operation.label} {names[0]}={pk}: {error}")
+    assert not failures, "\n\n".join(failures)
