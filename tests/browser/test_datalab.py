@@ -36,7 +36,7 @@ from foster.datalab.models import DownloadRecord, SharingAgreement, SynthesisRun
 from foster.datalab.seeding import demo_quality_csv
 from foster.registry.choices import SizeClass
 from foster.registry.seeding import registration_number
-from tests.browser.support import log_in_from_home, SCREENSHOTS, check_page, click_and_load, log_in_here
+from tests.browser.support import SCREENSHOTS, check_page, click_and_load, log_in_from_home
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

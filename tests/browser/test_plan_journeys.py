@@ -93,7 +93,9 @@ def plan(transactional_db: None) -> dict[str, Any]:
     agency = AgencyFactory(code="kosme", name_ko="중소벤처기업진흥공단", name_en="KOSME")
     official = UserFactory(email=OFFICIAL, full_name="김담당", role=Role.AGENCY_OFFICIAL)
     AgencyMembershipFactory(user=official, agency=agency)
-    program = ProgramFactory(agency=agency, name_ko="AI 바우처 지원사업", name_en="AI voucher program", policy_tags=["ai"])
+    program = ProgramFactory(
+        agency=agency, name_ko="AI 바우처 지원사업", name_en="AI voucher program", policy_tags=["ai"]
+    )
     budget_fund(user=official, key="plan-budget", program=program, amount_krw=10_000_000_000)
     call = CallFactory(
         program=program,
@@ -105,7 +107,10 @@ def plan(transactional_db: None) -> dict[str, Any]:
         reviewers_per_application=1,
         review_deadline=timezone.now() + timezone.timedelta(days=40),
         rubric=RubricFactory(name="AI 바우처 평가표"),
-        eligibility_rules={"version": 1, "rules": [{"kind": "required_documents", "document_kinds": ["business_plan"]}]},
+        eligibility_rules={
+            "version": 1,
+            "rules": [{"kind": "required_documents", "document_kinds": ["business_plan"]}],
+        },
     )
     ApplicationFormFactory(call=call, schema=SCHEMA)
     company = CompanyFactory(
@@ -144,8 +149,15 @@ def plan(transactional_db: None) -> dict[str, Any]:
     matching.matching_index_rebuild(matching.PROFILES)
     course = CourseFactory(agency=agency, title_ko="업무 데이터 기초", title_en="Data basics at work", area="data")
     session = SessionFactory(course=course, capacity=30)
-    return {"call": call, "company": company, "member": member, "official": official, "startup": startup,
-            "session": session, "program": program}
+    return {
+        "call": call,
+        "company": company,
+        "member": member,
+        "official": official,
+        "startup": startup,
+        "session": session,
+        "program": program,
+    }
 
 
 class Journey:
@@ -179,9 +191,7 @@ class Journey:
             assert korean == [], f"{name}: Korean in the English interface: {korean}"
         else:
             english = [
-                text
-                for text in texts
-                if not HANGUL.search(text) and set(ENGLISH_WORD.findall(text)) - SAME_IN_BOTH
+                text for text in texts if not HANGUL.search(text) and set(ENGLISH_WORD.findall(text)) - SAME_IN_BOTH
             ]
             assert english == [], f"{name}: English in the Korean interface: {english}"
 
@@ -203,7 +213,7 @@ def test_the_plan_end_to_end(new_page: Any, plan: dict[str, Any], language: str)
 
 
 def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
-    call, company, t = plan["call"], plan["company"], journey.t
+    call, company = plan["call"], plan["company"]
     title = call.title_en if journey.language == "en" else call.title_ko
 
     # The call on the public portal, then apply: log in, start, fill, submit; screened at once.
@@ -308,7 +318,9 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     official.locator("#id_operation").select_option("disburse")
     official.locator("#id_amount_krw").fill("50000000")
     click_and_load(official, official.locator("main form button[type=submit]"))
-    disbursed = Transfer.objects.filter(agreement=agreement).exclude(pk=agreement.approval_id if hasattr(agreement, "approval_id") else None)
+    disbursed = Transfer.objects.filter(agreement=agreement).exclude(
+        pk=agreement.approval_id if hasattr(agreement, "approval_id") else None
+    )
     assert any(transfer.kind == "disburse" for transfer in disbursed), list(disbursed.values_list("kind", flat=True))
     journey.check(official, "disbursed")
     official.context.close()

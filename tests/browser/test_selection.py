@@ -33,7 +33,7 @@ from foster.selection.choices import ScenarioStatus
 from foster.selection.explanations import constraint_label, explanation_sentence
 from foster.selection.models import SelectionScenario
 from foster.selection.services import ScenarioSettings
-from tests.browser.support import log_in_from_home, check_page, click_and_load, log_in_here
+from tests.browser.support import check_page, click_and_load, log_in_from_home
 from tests.factories import PASSWORD, AgencyFactory, AgencyMembershipFactory, UserFactory
 from tests.selection.factories import Spec, scored_call
 

@@ -140,7 +140,8 @@ class ChallengeViewSet(
         with service_errors_as_api_errors():
             serializer.instance = challenge_update(user=self.request.user, challenge=challenge, data=data)
 
-    @action(detail=True, methods=["get"], serializer_class=RecommendedStartupSerializer)
+    @extend_schema(responses=RecommendedStartupSerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=RecommendedStartupSerializer, pagination_class=None)
     def recommendations(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The startups recommended for the challenge, best first, with why each matched (owner only)."""
         challenge = self.get_object()
