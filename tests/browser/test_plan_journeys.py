@@ -29,7 +29,7 @@ from django.utils import timezone
 from foster.accounts.choices import Role
 from foster.applications.choices import ApplicationStatus
 from foster.applications.models import Application
-from foster.datalab.models import SourceTable
+from foster.datalab.models import Dataset
 from foster.datalab.seeding import demo_quality_csv
 from foster.finance.models import Agreement, Transfer
 from foster.finance.services import budget_fund
@@ -223,11 +223,12 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     click_and_load(page, page.get_by_role("link", name=title))
     assert page.get_by_role("heading", level=1).inner_text() == title
     journey.check(page, "call")
-    click_and_load(page, page.locator("main form button[type=submit]").first)
+    click_and_load(page, page.get_by_role("button", name=journey.t("Apply")))
     log_in_here(page, MEMBER, PASSWORD)
     page.wait_for_url(f"**/applications/start/{call.code}/")
     page.locator("main select").first.select_option(str(company.pk))
-    click_and_load(page, page.locator("main form button[type=submit]").first)
+    journey.check(page, "application-start")
+    click_and_load(page, page.get_by_role("button", name=journey.t("Start the application")))
     application = Application.objects.get(call=call, company=company)
     assert application.status == ApplicationStatus.DRAFT
     page.locator("#id_title").fill("AI 비전 검사 고도화")
@@ -240,7 +241,7 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
         {"name": "plan.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     journey.check(page, "application-form")
-    click_and_load(page, page.locator("main form button[name=submit]"))
+    click_and_load(page, page.locator("main form button[name=action][value=submit]"))
     page.wait_for_url(f"**/applications/{application.pk}/")
     application.refresh_from_db()
     assert (application.status, application.is_eligible) == (ApplicationStatus.ELIGIBLE, True)
@@ -255,7 +256,7 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     click_and_load(official, official.locator(f'main a[href="{reverse("reviews:call-assignment", args=[call.pk])}"]'))
     journey.check(official, "assignment")
     click_and_load(official, official.locator("main form button[type=submit]").first)
-    result = official.locator("main form button[type=submit], main a[role=button]").first
+    result = official.locator("main a[role=button]")
     result.wait_for()
     journey.check(official, "assignment-job")
     click_and_load(official, result)
@@ -273,15 +274,22 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     reviewer.locator("input[name=score_market]").fill("4")
     reviewer.locator("textarea[name=comment]").fill("기술 완성도가 높습니다.")
     journey.check(reviewer, "score-sheet")
-    click_and_load(reviewer, reviewer.locator("main form button[name=submit]"))
+    click_and_load(reviewer, reviewer.locator("main form button[name=action][value=submit]"))
     sheet = ScoreSheet.objects.get(assignment=assignment)
     assert sheet.submitted_at is not None and sheet.total == pytest.approx(86.25)
     reviewer.context.close()
 
-    # The ranking, then a selection scenario: run, read, commit.
+    # The ranking; from it the application, whose review the official closes; then a selection
+    # scenario: run, read, commit.
     official.goto(reverse("reviews:call-ranking", args=[call.pk]))
-    assert official.locator("main tbody tr").count() == 1
+    first = official.locator("main tbody tr").first
+    assert f"#{application.pk} {COMPANY_NAME}" in first.inner_text()
     journey.check(official, "ranking")
+    click_and_load(official, first.locator(f'a[href="{reverse("applications:application-detail", args=[application.pk])}"]'))
+    journey.check(official, "application-reviewed")
+    click_and_load(official, official.locator("main form:has(input[name=transition][value=finish_review]) button"))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REVIEWED
     official.goto(reverse("selection:call-scenarios", args=[call.pk]))
     official.locator("main input[name=name]").fill("1차 선정안")
     click_and_load(official, official.locator("main form button[type=submit]"))
@@ -318,17 +326,15 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     official.locator("#id_operation").select_option("disburse")
     official.locator("#id_amount_krw").fill("50000000")
     click_and_load(official, official.locator("main form button[type=submit]"))
-    disbursed = Transfer.objects.filter(agreement=agreement).exclude(
-        pk=agreement.approval_id if hasattr(agreement, "approval_id") else None
-    )
-    assert any(transfer.kind == "disburse" for transfer in disbursed), list(disbursed.values_list("kind", flat=True))
+    kinds = list(Transfer.objects.filter(agreement=agreement).order_by("pk").values_list("kind", "amount_krw"))
+    assert kinds == [("reserve", 150_000_000), ("post", 50_000_000)], kinds
     journey.check(official, "disbursed")
     official.context.close()
 
     # The ministry planner's plan dashboard.
     planner = journey.person(PLANNER)
     click_and_load(planner, planner.locator(f'header nav a[href="{reverse("kpi:dashboard")}"]'))
-    planner.locator('[data-chart="utilization-chart-data"][data-chart-drawn="true"] .main-svg').first.wait_for()
+    assert planner.locator("h1").inner_text() == journey.t("Is the plan on track?")
     assert planner.locator("article.kpi-figure").count() == 9
     journey.check(planner, "dashboard")
     planner.context.close()
@@ -394,7 +400,7 @@ def data_lab(journey: Journey) -> None:
     result.wait_for()
     click_and_load(page, result)
     page.wait_for_url(re.compile(r"/datalab/tables/\d+/$"))
-    table = SourceTable.objects.get()
+    table = Dataset.objects.get()
     assert table.title == "2025년 부품 품질검사"
     assert page.locator("#profile tbody tr").count() == 17
     journey.check(page, "datalab-profile")
