@@ -132,11 +132,13 @@ def plan(transactional_db: None) -> dict[str, Any]:
     planner = UserFactory(email=PLANNER, full_name="박기획", role=Role.MINISTRY_PLANNER)
     AgencyMembershipFactory(user=planner, agency=AgencyFactory(code="mss", name_ko="중소벤처기업부"))
 
-    large = CompanyFactory(name_ko="(주)대한중공업", size_class=SizeClass.LARGE, region=Region.GYEONGNAM)
+    large = CompanyFactory(
+        name_ko="(주)대한중공업", name_en="Daehan Heavy Industries", size_class=SizeClass.LARGE, region=Region.GYEONGNAM
+    )
     CompanyMembershipFactory(
         user=UserFactory(email=LARGE, full_name="한혁신", role=Role.LARGE_COMPANY_MEMBER), company=large
     )
-    startup = CompanyFactory(name_ko=STARTUP_NAME, size_class=SizeClass.STARTUP)
+    startup = CompanyFactory(name_ko=STARTUP_NAME, name_en="Vision-i Co., Ltd.", size_class=SizeClass.STARTUP)
     CompanyMembershipFactory(
         user=UserFactory(email=FOUNDER, full_name="정창업", role=Role.COMPANY_MEMBER), company=startup
     )
@@ -215,6 +217,7 @@ def test_the_plan_end_to_end(new_page: Any, plan: dict[str, Any], language: str)
 def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     call, company = plan["call"], plan["company"]
     title = call.title_en if journey.language == "en" else call.title_ko
+    company_name = company.name_en if journey.language == "en" else company.name_ko
 
     # The call on the public portal, then apply: log in, start, fill, submit; screened at once.
     page = journey.person()
@@ -283,9 +286,11 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     # scenario: run, read, commit.
     official.goto(reverse("reviews:call-ranking", args=[call.pk]))
     first = official.locator("main tbody tr").first
-    assert f"#{application.pk} {COMPANY_NAME}" in first.inner_text()
+    assert f"#{application.pk} {company_name}" in first.inner_text()
     journey.check(official, "ranking")
-    click_and_load(official, first.locator(f'a[href="{reverse("applications:application-detail", args=[application.pk])}"]'))
+    click_and_load(
+        official, first.locator(f'a[href="{reverse("applications:application-detail", args=[application.pk])}"]')
+    )
     journey.check(official, "application-reviewed")
     click_and_load(official, official.locator("main form:has(input[name=transition][value=finish_review]) button"))
     application.refresh_from_db()
@@ -351,7 +356,10 @@ def challenge_to_proof_of_concept(journey: Journey, plan: dict[str, Any]) -> Non
     poster.locator("select[name=sector]").select_option("C")
     journey.check(poster, "challenge-form")
     click_and_load(poster, poster.locator("#save-challenge"))
-    assert STARTUP_NAME in poster.locator("#recommended-startups").inner_text()
+    startup = plan["startup"]
+    assert (startup.name_en if journey.language == "en" else startup.name_ko) in poster.locator(
+        "#recommended-startups"
+    ).inner_text()
     journey.check(poster, "challenge-recommendations")
     click_and_load(poster, poster.locator("#challenge-to-open"))
     challenge = Challenge.objects.get()
