@@ -327,6 +327,7 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     agreement = Agreement.objects.get(company=company)
     assert agreement.amount_krw == 150_000_000
     official.wait_for_url(f"**{reverse('finance:agreement-detail', args=[agreement.pk])}")
+    assert company_name in official.locator("h1").inner_text()  # the company's name in the run's language
     journey.check(official, "agreement")
     official.locator("#id_operation").select_option("disburse")
     official.locator("#id_amount_krw").fill("50000000")
