@@ -309,6 +309,10 @@ def grant_to_disbursement(journey: Journey, plan: dict[str, Any]) -> None:
     scenario.refresh_from_db()
     assert scenario.status == ScenarioStatus.SOLVED
     assert scenario.result is not None and scenario.result["selected"] == [str(application.pk)]
+    summary = official.locator("section[aria-labelledby=summary-heading]").inner_text()
+    assert {"ko": "신청 1건 선정, 150,000,000원", "en": "1 application selected, KRW 150,000,000"}[
+        journey.language
+    ] in summary
     journey.check(official, "scenario-result")
     commit = official.locator(f'form[action="{reverse("selection:scenario-commit", args=[scenario.pk])}"]')
     commit.locator("input[name=confirm]").check()
