@@ -30,6 +30,7 @@ from typing import Any
 import hypothesis
 import pytest
 from django.utils import timezone
+from hypothesis import strategies
 from rest_framework.authtoken.models import Token
 from schemathesis import checks as st_checks
 from schemathesis.specs.openapi import checks as openapi_checks
@@ -234,24 +235,34 @@ def test_every_operation_as_every_role(role: str, world: World, api_schema: Any)
             case.validate_response(response, checks=CHECKS, headers=headers)
             assert_no_leak(role, case, response, seen)
 
-        @hypothesis.given(case=operation.as_strategy())
-        @hypothesis.settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(hypothesis.HealthCheck),
-            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-        )
-        def fuzz(case: Any) -> None:
-            send(case)
-
-        try:
-            fuzz()
-        except (Exception, BaseExceptionGroup) as error:
-            failures.append(f"{operation.label}: {error}")
-        # Details by id: the id of every seeded object, whoever's it is.
         names = [parameter.name for parameter in operation.path_parameters]
+        generated = [operation.as_strategy()]
+        if len(names) == 1:
+            # Writes and actions on real rows too (random integers seldom hit one): the path's id
+            # drawn from the seeded objects, whoever's they are; the rest generated.
+            ids = strategies.sampled_from(sorted(world.ids))
+            generated.append(
+                ids.flatmap(lambda pk, op=operation, name=names[0]: op.as_strategy(path_parameters={name: pk}))
+            )
+        for strategy in generated:
+
+            @hypothesis.given(case=strategy)
+            @hypothesis.settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(hypothesis.HealthCheck),
+                phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+            )
+            def fuzz(case: Any) -> None:
+                send(case)
+
+            try:
+                fuzz()
+            except (Exception, BaseExceptionGroup) as error:
+                failures.append(f"{operation.label}: {error}")
+        # Details by id: the id of every seeded object, whoever's it is.
         if operation.method.upper() == "GET" and len(names) == 1:
             for pk in sorted(world.ids):
                 case = operation.Case(path_parameters={names[0]: pk})
@@ -264,6 +275,11 @@ def test_every_operation_as_every_role(role: str, world: World, api_schema: Any)
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / f"{role}.txt").write_text("\n\n".join(failures), encoding="utf-8")
     assert not failures, "\n".join(summary(failure) for failure in failures)
+
+
+def on_seeded_rows(operation: Any, name: str, ids: list[int]) -> Any:
+    """Cases of ``operation`` whose path parameter ``name`` is one of ``ids``."""
+    return strategies.sampled_from(ids).flatmap(lambda pk: operation.as_strategy(path_parameters={name: pk}))
 
 
 def summary(failure: str) -> str:
