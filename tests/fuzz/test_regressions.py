@@ -76,3 +76,33 @@ def test_a_scenario_not_yet_run_conforms_to_the_schema(api_schema: Any) -> None:
 
     assert detail.json()["solve_status"] == ""
     assert [row["solve_status"] for row in listed.json()["results"]] == [""]
+
+
+def test_a_profile_id_beyond_any_integer_column_is_not_found_not_a_server_error() -> None:
+    """Was a 500 (the foreign key's lookup sent an integer SQLite cannot hold)."""
+    member = side(Role.COMPANY_MEMBER, "startup")
+    client = APIClient()
+    client.force_authenticate(member.user)
+
+    response = client.get("/api/v1/innovation/profiles/97133316761086549032960/")
+
+    assert response.status_code == 404
+
+
+def test_a_call_dated_in_the_twelfth_century_is_refused_and_nothing_changes() -> None:
+    """Was accepted, then answered with a date-time outside the schema ("+08:27:52", Seoul's local
+    mean time): the call's dates must fall between 2000 and 2100."""
+    agency = AgencyFactory(code="kosme")
+    official = UserFactory(role=Role.AGENCY_OFFICIAL)
+    AgencyMembershipFactory(user=official, agency=agency)
+    call = CallFactory(program=ProgramFactory(agency=agency))
+    before = (call.opens_at, call.closes_at)
+    client = APIClient()
+    client.force_authenticate(official)
+
+    response = client.patch(f"/api/v1/calls/{call.pk}/", {"opens_at": "1177-10-12T11:43:54.90-02:25"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["opens_at"] == ["2000년부터 2100년 사이의 날짜를 입력해 주세요."]
+    call.refresh_from_db()
+    assert (call.opens_at, call.closes_at) == before

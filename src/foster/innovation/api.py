@@ -243,8 +243,10 @@ class StartupProfileViewSet(
     """The startup profiles of the user's own companies (looked up by company id); members change them."""
 
     serializer_class = StartupProfileSerializer
-    lookup_field = "company"
-    lookup_url_kwarg = "pk"  # the company's id: /innovation/profiles/<company id>/
+    # The company's id: /innovation/profiles/<company id>/. Looked up through the company's own key,
+    # whose exact lookup answers "none" for an integer out of range (the foreign key's raised a 500).
+    lookup_field = "company__id"
+    lookup_url_kwarg = "pk"
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[StartupProfile]:
