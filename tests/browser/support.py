@@ -101,3 +101,31 @@ def log_in_here(page: Any, email: str, password: str) -> None:
         time.sleep(1)
     page.locator("input[name=code]").fill(code)
     click_and_load(page, page.locator("main form button[type=submit]").first)
+
+
+def log_in_from_home(page: Any, email: str, password: str) -> None:
+    """From the home page, the header's log-in link, then the log-in form (``log_in_here``); back home."""
+    import re
+
+    from django.urls import reverse
+
+    page.goto("/")
+    click_and_load(page, page.locator(f'header a[href^="{reverse("accounts:login")}"]').first)
+    log_in_here(page, email, password)
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def switch_language(page: Any, language: str) -> None:
+    """Choose ``language`` with the header's switch (Korean is the default; the choice is remembered)."""
+    switch = page.locator(f"header form.language-switch button[value={language}]")
+    if switch.count():
+        click_and_load(page, switch)
+    assert page.locator("html").get_attribute("lang") == language
+
+
+def translated(language: str, text: str) -> str:
+    """An interface string as the pages show it in ``language``."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return str(translation.gettext(text))

@@ -36,7 +36,7 @@ from foster.datalab.models import DownloadRecord, SharingAgreement, SynthesisRun
 from foster.datalab.seeding import demo_quality_csv
 from foster.registry.choices import SizeClass
 from foster.registry.seeding import registration_number
-from tests.browser.support import SCREENSHOTS, check_page, click_and_load, log_in_here
+from tests.browser.support import SCREENSHOTS, check_page, click_and_load, log_in_from_home
 from tests.factories import PASSWORD, CompanyFactory, CompanyMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,10 +102,7 @@ def people(transactional_db: None) -> dict[str, Any]:
 
 
 def log_in(page: Any, email: str) -> None:
-    page.goto("/")
-    click_and_load(page, page.locator(f'header a[href^="{reverse("accounts:login")}"]').first)
-    log_in_here(page, email, PASSWORD)
-    page.wait_for_url(re.compile(r"/$"))
+    log_in_from_home(page, email, PASSWORD)
 
 
 def test_an_sme_synthesises_its_table_and_shares_it_with_a_startup(

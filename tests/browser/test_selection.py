@@ -33,7 +33,7 @@ from foster.selection.choices import ScenarioStatus
 from foster.selection.explanations import constraint_label, explanation_sentence
 from foster.selection.models import SelectionScenario
 from foster.selection.services import ScenarioSettings
-from tests.browser.support import check_page, click_and_load, log_in_here
+from tests.browser.support import check_page, click_and_load, log_in_from_home
 from tests.factories import PASSWORD, AgencyFactory, AgencyMembershipFactory, UserFactory
 from tests.selection.factories import Spec, scored_call
 
@@ -86,11 +86,7 @@ def selection(transactional_db: None) -> dict[str, Any]:
 
 
 def log_in(page: Any, email: str) -> None:
-    """From the home page, the header's log-in link, then the log-in form."""
-    page.goto("/")
-    click_and_load(page, page.locator(f'header a[href^="{reverse("accounts:login")}"]').first)
-    log_in_here(page, email, PASSWORD)
-    page.wait_for_url(re.compile(r"/$"))
+    log_in_from_home(page, email, PASSWORD)
 
 
 def korean(text: Any) -> str:

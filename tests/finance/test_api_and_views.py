@@ -185,3 +185,31 @@ def test_the_registry_company_page_links_to_the_finance_page(official: User) -> 
         page = api_client(user).get(reverse("registry:company-detail", args=[membership.company.pk]))
         assert page.status_code == 200 and link in page.content.decode()
         assert api_client(user).get(link).status_code == 200
+
+
+def test_finance_pages_name_the_company_in_the_interface_language(official: User, loan_program: Program) -> None:
+    """Found by the plan journey (issue 10): the agreement page of the English interface named the
+    company in Korean (``str(company)``); every finance page now uses the name in the active language."""
+    from tests.factories import CompanyFactory
+    from tests.http import english_client
+
+    company = CompanyFactory(name_ko="(주)한빛인공지능", name_en="Hanbit AI Co., Ltd.")
+    agreement = agreement_approve(
+        user=official,
+        key="agreement-in-english",
+        program=loan_program,
+        company=company,
+        instrument=Instrument.GRANT,
+        amount_krw=1_000_000,
+    ).transfer.agreement
+    assert agreement is not None
+    pages = [
+        reverse("finance:agreement-detail", args=[agreement.pk]),
+        reverse("finance:company-finance", args=[company.pk]),
+        reverse("finance:program-ledger", args=[loan_program.pk]),
+    ]
+    for url in pages:
+        english = english_client(official).get(url).content.decode()
+        korean = api_client(official).get(url).content.decode()
+        assert "Hanbit AI Co., Ltd." in english and "(주)한빛인공지능" not in english, url
+        assert "(주)한빛인공지능" in korean, url

@@ -167,3 +167,22 @@ def test_selecting_by_the_button_opens_the_project(large: Side) -> None:
     assert proposal.state == ProposalState.SELECTED
     page = client_for(large.user).get(reverse("innovation:challenge-detail", kwargs={"pk": challenge.pk}))
     assert reverse("innovation:project-detail", kwargs={"pk": proposal.project.pk}) in page.content.decode()
+
+
+def test_a_timeline_without_dates_is_one_dash_and_with_dates_both(large: Side) -> None:
+    """Seen in the plan journey's screenshots (issue 10): a project without dates read "— – —"."""
+    challenge = open_challenge(large)
+    _, proposal = propose(challenge)
+    client = client_for(large.user)
+    client.post(reverse("innovation:proposal-decide", kwargs={"pk": proposal.pk}), {"state": "selected"})
+    project = PocProject.objects.get()
+
+    def timeline() -> str:
+        page = client.get(reverse("innovation:project-detail", kwargs={"pk": project.pk})).content.decode()
+        return page.split('id="project-timeline">')[1].split("</dd>")[0]
+
+    assert timeline() == f"{project.starts_on:%Y-%m-%d} – {project.ends_on:%Y-%m-%d}"
+    PocProject.objects.filter(pk=project.pk).update(starts_on=None, ends_on=None)
+    assert timeline() == "—"
+    PocProject.objects.filter(pk=project.pk).update(starts_on=dt.date(2026, 3, 2))
+    assert timeline() == "2026-03-02 – —"

@@ -242,6 +242,11 @@ def test_result_and_compare_pages(
     compare = client.get(reverse("selection:call-compare", args=[call.pk]), {"scenario": [first.pk, second.pk]})
 
     assert result.status_code == 200
+    assert "신청 3건 선정, 5,000,000,000원" in result.content.decode()
+    client.cookies["django_language"] = "en"  # the language switch's cookie
+    english = client.get(reverse("selection:scenario-result", args=[first.pk]))
+    del client.cookies["django_language"]
+    assert "3 applications selected, KRW 5,000,000,000" in english.content.decode()
     assert b"<svg" in result.content and b"<polyline" in result.content
     assert result.context["report"].summary.money_krw == 5 * BILLION
     assert [line.outcome for line in result.context["report"].lines] == ["selected", "selected", "selected", "reserve"]

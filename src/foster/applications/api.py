@@ -10,6 +10,7 @@ from foster.applications.choices import ApplicationStatus
 from foster.applications.models import Application, StatusChange
 from foster.applications.selectors import application_queryset_for
 from foster.applications.services import eligibility_reasons
+from foster.core.ids import id_from_text
 
 
 class StatusChangeSerializer(serializers.ModelSerializer[StatusChange]):
@@ -66,8 +67,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self) -> Any:
         queryset = application_queryset_for(self.request.user).select_related("form").order_by("-created_at", "-id")
         params = self.request.query_params
-        if (call := params.get("call", "")).isdigit():
-            queryset = queryset.filter(call_id=int(call))
+        if (call := id_from_text(params.get("call"))) is not None:
+            queryset = queryset.filter(call_id=call)
         if (status := params.get("status", "")) in ApplicationStatus.values:
             queryset = queryset.filter(status=status)
         return queryset

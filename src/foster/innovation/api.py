@@ -140,7 +140,8 @@ class ChallengeViewSet(
         with service_errors_as_api_errors():
             serializer.instance = challenge_update(user=self.request.user, challenge=challenge, data=data)
 
-    @action(detail=True, methods=["get"], serializer_class=RecommendedStartupSerializer)
+    @extend_schema(responses=RecommendedStartupSerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=RecommendedStartupSerializer, pagination_class=None)
     def recommendations(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The startups recommended for the challenge, best first, with why each matched (owner only)."""
         challenge = self.get_object()
@@ -242,8 +243,10 @@ class StartupProfileViewSet(
     """The startup profiles of the user's own companies (looked up by company id); members change them."""
 
     serializer_class = StartupProfileSerializer
-    lookup_field = "company"
-    lookup_url_kwarg = "pk"  # the company's id: /innovation/profiles/<company id>/
+    # The company's id: /innovation/profiles/<company id>/. Looked up through the company's own key,
+    # whose exact lookup answers "none" for an integer out of range (the foreign key's raised a 500).
+    lookup_field = "company__id"
+    lookup_url_kwarg = "pk"
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[StartupProfile]:

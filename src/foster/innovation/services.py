@@ -292,22 +292,27 @@ def challenge_data_from(challenge: Challenge) -> ChallengeData:
     )
 
 
-def _owner_of_new_challenge(user: Any) -> dict[str, Any]:
-    if is_agency_official(user):
-        return {"owner_agency_id": min(agency_ids_of(user))}
-    return {"owner_company_id": min(company_ids_of(user))}
+def _owner_of_new_challenge(user: Any) -> dict[str, Any] | None:
+    """Who owns a challenge ``user`` posts: their agency (officials) or company; None when they have
+    neither (a superuser passes every permission check without belonging anywhere)."""
+    if is_agency_official(user) and (agencies := agency_ids_of(user)):
+        return {"owner_agency_id": min(agencies)}
+    if companies := company_ids_of(user):
+        return {"owner_company_id": min(companies)}
+    return None
 
 
 def challenge_create(*, user: Any, data: ChallengeData) -> Challenge:
     """A new draft challenge, owned by the user's agency (officials) or company (its members)."""
-    if not user.has_perm("innovation.add_challenge"):
+    owner = _owner_of_new_challenge(user) if user.has_perm("innovation.add_challenge") else None
+    if owner is None:
         raise PermissionDenied(
             _("Only members of large companies or public bodies and agency officials post challenges.")
         )
     cleaned = data.validate()
     invited = cleaned.pop("invited_company_ids")
     with transaction.atomic():
-        challenge = Challenge.objects.create(**cleaned, **_owner_of_new_challenge(user), created_by=user)
+        challenge = Challenge.objects.create(**cleaned, **owner, created_by=user)
         challenge.invited_companies.set(invited)
         audit_event_record(
             actor=user,

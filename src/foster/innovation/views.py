@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foster.core.forms import service_errors_to_form
+from foster.core.ids import id_from_text
 from foster.innovation.choices import ChallengeState, Confidentiality, MilestoneState, PocState
 from foster.innovation.forms import (
     ChallengeForm,
@@ -331,8 +332,7 @@ def challenge_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _int_or_none(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
+    return id_from_text(value)
 
 
 # --- Evaluating and selecting proposals ---------------------------------------------------------

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from foster.accounts.models import Agency
 from foster.accounts.permissions import agency_ids_of, is_agency_official
 from foster.core.forms import service_errors_to_form
+from foster.core.ids import id_from_text
 from foster.learning import questionnaire
 from foster.learning.certificates import certificate_pdf
 from foster.learning.charts import progress_chart_svg
@@ -508,8 +509,8 @@ def consulting_request(request: HttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {"agency": agencies[0].pk if agencies else None}
     diagnostic_id = request.GET.get("diagnostic") or request.POST.get("diagnostic")
     diagnostic = (
-        diagnostic_queryset_for(request.user).filter(pk=diagnostic_id, company=company).first()
-        if diagnostic_id and str(diagnostic_id).isdigit()
+        diagnostic_queryset_for(request.user).filter(pk=number, company=company).first()
+        if (number := id_from_text(diagnostic_id)) is not None
         else None
     )
     if diagnostic is not None:

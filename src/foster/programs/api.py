@@ -16,6 +16,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from foster.accounts.models import Agency
 from foster.core.api import data_with_changes, service_errors_as_api_errors
+from foster.core.ids import id_from_text
 from foster.programs.choices import PolicyTag, ProgramType
 from foster.programs.models import CALL_NOTIFICATION_KINDS, ApplicationForm, Call, Program
 from foster.programs.selectors import call_queryset_for, program_queryset_for
@@ -197,8 +198,8 @@ class CallViewSet(
     def get_queryset(self) -> Any:
         params = self.request.query_params
         queryset = call_queryset_for(self.request.user).filter(**_program_lookups(params, prefix="program__"))
-        if params.get("program", "").isdigit():
-            queryset = queryset.filter(program_id=int(params["program"]))
+        if (program := id_from_text(params.get("program"))) is not None:
+            queryset = queryset.filter(program_id=program)
         is_open = params.get("open", "").lower()
         now = timezone.now()
         if is_open in {"true", "1", "yes"}:

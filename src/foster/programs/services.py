@@ -34,6 +34,7 @@ from foster.registry.choices import Region, SizeClass
 
 KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 MAX_REVIEWERS_PER_APPLICATION = 15
+CALL_YEARS = (2000, 2100)  # the years a call's dates may fall in
 MAX_AMOUNT_KRW = 9_223_372_036_854_775_807  # the largest value the amount columns hold
 
 
@@ -412,6 +413,13 @@ class CallData:
                 cleaned[name] = None
             elif not isinstance(value, dt.datetime) or value.tzinfo is None:
                 errors.add(name, _("Enter a date and time (Asia/Seoul)."))
+            elif not CALL_YEARS[0] <= value.year <= CALL_YEARS[1]:
+                # A call of the year 1177 is a typing slip, and Seoul's offset then was not whole minutes.
+                errors.add(
+                    name,
+                    _("Enter a date between the years %(first)s and %(last)s.")
+                    % {"first": CALL_YEARS[0], "last": CALL_YEARS[1]},
+                )
             else:
                 cleaned[name] = value
         opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from foster.core.api import data_with_changes, service_errors_as_api_errors
+from foster.core.ids import id_from_text
 from foster.registry.choices import AIAdoption, Region, SizeClass
 from foster.registry.forms import company_filter_from
 from foster.registry.models import Company, ValuationRecord
@@ -120,9 +121,8 @@ class ValuationRecordViewSet(
 
     def get_queryset(self) -> Any:
         queryset = valuation_queryset_for(self.request.user).order_by("company_id", "-valued_on", "-id")
-        company = self.request.query_params.get("company")
-        if company and company.isdigit():
-            queryset = queryset.filter(company_id=int(company))
+        if (company := id_from_text(self.request.query_params.get("company"))) is not None:
+            queryset = queryset.filter(company_id=company)
         return queryset
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from foster.core.api import service_errors_as_api_errors
+from foster.core.ids import id_from_text
 from foster.programs.selectors import call_manage_queryset_for
 from foster.reviews.models import ReviewAssignment, ScoreSheet
 from foster.reviews.selectors import assignment_queryset_for_reviewer, call_ranking_report
@@ -83,7 +84,7 @@ class CallRankingViewSet(viewsets.GenericViewSet[Any]):
 
     @extend_schema(responses=dict)
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        call = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
+        call = self.get_queryset().filter(pk=number).first() if (number := id_from_text(pk)) is not None else None
         if call is None:
             raise Http404
         if not request.user.has_perm("reviews.view_call_ranking", call):

@@ -8,11 +8,15 @@ from typing import Any
 
 from rest_framework import mixins, serializers, viewsets
 
+from foster.selection.choices import SolveStatus
 from foster.selection.models import SelectionScenario
 from foster.selection.selectors import scenario_queryset_for
 
 
 class SelectionScenarioSerializer(serializers.ModelSerializer[SelectionScenario]):
+    # Empty until the scenario has been run: the schema says so (an empty string besides the statuses).
+    solve_status = serializers.ChoiceField(choices=SolveStatus.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = SelectionScenario
         fields = [

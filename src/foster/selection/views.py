@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foster.core.forms import service_errors_to_form
+from foster.core.ids import id_from_text
 from foster.programs.models import Call
 from foster.programs.selectors import call_manage_queryset_for
 from foster.selection.forms import OverrideForm, ScenarioCreateForm, ScenarioForm
@@ -222,7 +223,7 @@ def scenario_commit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def call_compare(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk, "selection.view_call_selection")
     solved = SelectionScenario.objects.filter(call=call, result__isnull=False).order_by("id")
-    chosen_ids = {int(value) for value in request.GET.getlist("scenario") if value.isdigit()}
+    chosen_ids = {number for value in request.GET.getlist("scenario") if (number := id_from_text(value)) is not None}
     chosen = [scenario for scenario in solved if scenario.pk in chosen_ids] if chosen_ids else list(solved)
     return render(
         request,
