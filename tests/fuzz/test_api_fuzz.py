@@ -31,7 +31,6 @@ import hypothesis
 import pytest
 from django.utils import timezone
 from hypothesis import strategies
-from rest_framework.authtoken.models import Token
 from schemathesis import checks as st_checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
@@ -51,6 +50,7 @@ from tests.factories import (
     ProgramFactory,
     UserFactory,
 )
+from tests.fuzz.conftest import Credentials, credentials
 from tests.learning.factories import CourseFactory, SessionFactory, all_answers
 from tests.reviews.factories import ApplicationFactory, ReviewAssignmentFactory, ReviewerProfileFactory
 
@@ -143,7 +143,7 @@ def _side(side: str) -> dict[str, Any]:
 
 @dataclass
 class World:
-    tokens: dict[str, str] = field(default_factory=dict)
+    credentials: dict[str, Credentials] = field(default_factory=dict)  # role -> how it authenticates
     ids: set[int] = field(default_factory=set)
 
 
@@ -173,7 +173,7 @@ def world(db: None) -> World:
         "planner": planner,
         "admin": admin,
     }
-    found = World(tokens={role: Token.objects.create(user=user).key for role, user in users.items()})
+    found = World(credentials={role: credentials(user) for role, user in users.items()})
     from django.apps import apps
 
     for model in apps.get_models():
@@ -222,8 +222,8 @@ def assert_no_leak(role: str, case: Any, response: Any, seen: set[str]) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_operation_as_every_role(role: str, world: World, api_schema: Any) -> None:
     schema = api_schema
-    headers = {"Authorization": f"Token {world.tokens[role]}"} if role in world.tokens else {}
-    headers["Accept-Language"] = "ko"
+    authenticated = world.credentials.get(role, Credentials())
+    headers = {**authenticated.headers, "Accept-Language": "ko"}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 40  # the whole API is there, not an empty schema
     failures: list[str] = []
@@ -231,7 +231,7 @@ def test_every_operation_as_every_role(role: str, world: World, api_schema: Any)
     for operation in operations:
 
         def send(case: Any, operation: Any = operation) -> None:
-            response = case.call(headers=headers)
+            response = case.call(headers=headers, cookies=authenticated.cookies)
             case.validate_response(response, checks=CHECKS, headers=headers)
             assert_no_leak(role, case, response, seen)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -18,6 +17,7 @@ from foster.core.models import AuditEvent
 from foster.innovation.models import Challenge
 from foster.selection.models import SelectionScenario
 from tests.factories import AgencyFactory, AgencyMembershipFactory, CallFactory, ProgramFactory, UserFactory
+from tests.fuzz.conftest import credentials
 from tests.innovation.conftest import side
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,9 @@ def call_and_conform(schema: Any, user: Any, method: str, path: str, **path_para
     """Send ``method path`` as ``user`` through Schemathesis (in-process); raise unless the response
     matches the schema; return it."""
     case = schema[path][method].Case(path_parameters=path_parameters or None)
-    headers = {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
-    response = case.call(headers=headers)
+    authenticated = credentials(user)
+    headers = authenticated.headers
+    response = case.call(headers=headers, cookies=authenticated.cookies)
     case.validate_response(response, checks=[response_schema_conformance], headers=headers)
     return response
 
@@ -39,14 +40,15 @@ def test_a_superuser_without_a_company_or_agency_is_refused_a_challenge_not_a_se
     admin = UserFactory(role=Role.PUBLIC, is_staff=True, is_superuser=True)
     client = APIClient()
     client.force_authenticate(admin)
-    events = AuditEvent.objects.count()
+    events = AuditEvent.objects.exclude(action="access.denied").count()
 
     response = client.post("/api/v1/innovation/challenges/", {"title": "과제", "problem": "문제"}, format="json")
 
     assert response.status_code == 403
     assert "post challenges" in response.json()["detail"] or "과제" in response.json()["detail"]
     assert Challenge.objects.count() == 0
-    assert AuditEvent.objects.count() == events
+    assert AuditEvent.objects.exclude(action="access.denied").count() == events  # only the refusal is recorded
+    assert AuditEvent.objects.filter(action="access.denied").count() == 1
 
 
 def test_challenge_recommendations_are_a_plain_list_as_the_schema_says(api_schema: Any) -> None:
