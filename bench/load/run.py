@@ -85,7 +85,12 @@ def targets_write(url: str, path: Path, static_path: str) -> dict[str, Any]:
             .order_by("-n")
             .values_list("call_id", flat=True)[:5]
         )
-        programs = list(Transfer.objects.filter(program__agency=agency).values_list("program_id", flat=True).distinct())
+        programs = list(
+            Transfer.objects.filter(program__agency=agency)
+            .order_by("program_id")
+            .values_list("program_id", flat=True)
+            .distinct()
+        )
         transfers = list(
             Transfer.objects.filter(program__agency=agency).order_by("-id").values_list("id", flat=True)[:2000:20]
         )

@@ -205,6 +205,20 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # RQ workers (`foster rqworker default`) must run jobs through the Django Tasks shim.
 RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
+# Cache of computed figures (``foster.core.caching``): per process by default; shared by every web
+# process with CACHE_URL=redis://host:6379/1 (use a database number of its own, not the queue's).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// URL (or empty for a cache in each process).")
+# Tests get no cache (every test computes what it reads); tests of the cache itself override this.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if MODE == "test"
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "foster"}
+}
+
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if IS_EMBEDDED else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)

@@ -50,8 +50,12 @@ def load_users_seed(*, count: int) -> tuple[int, int]:
     password = make_password(DEMO_PASSWORD)  # hashed once: the same hash serves every load user
     calls = _open_calls()
     members = reviewers = 0
-    # Companies from the end of the registry: far from the demo's members and applicants.
-    free = Company.objects.filter(memberships__isnull=True).order_by("-id").values_list("pk", flat=True)
+    # Companies with no member and no application yet, from the end of the registry.
+    free = (
+        Company.objects.filter(memberships__isnull=True, applications__isnull=True)
+        .order_by("-id")
+        .values_list("pk", flat=True)
+    )
     companies = list(free[: count * 2])
     for index in range(count):
         user, created = User.objects.get_or_create(

@@ -224,7 +224,7 @@ def ledger_bulk_seed(*, entries: int, seed: int = 1) -> int:
                    (10 + (loan.n * 7919 + %(seed)s) %% 91) * 1000000::bigint AS amount,
                    make_timestamptz(%(first)s + (loan.n %% %(years)s)::int, 1, 1, 9, 0, 0, 'Asia/Seoul')
                      + ((loan.n * 104729) %% 364) * interval '1 day' AS approved_at
-            FROM generate_series(0, %(loans)s - 1) AS loan(n)
+            FROM generate_series(0, %(loans)s::bigint - 1) AS loan(n)
             JOIN company ON company.n = loan.n %% %(companies)s
             """,
             {
@@ -346,6 +346,7 @@ def totals_from_entries(cursor: Any) -> None:
     services keep the totals up to date entry by entry."""
     from foster.finance.choices import EXPOSURE_KINDS
 
+    cursor.execute("SET LOCAL work_mem = '256MB'")  # one pass over the entries, grouped in memory
     cursor.execute(
         """
         UPDATE finance_account AS account SET posted_krw = sums.posted, pending_krw = sums.pending
