@@ -45,13 +45,13 @@ _official_numbers = itertools.count()
 
 
 class _ProxiedCookiePolicy(http.cookiejar.DefaultCookiePolicy):
-    """Send Secure cookies over the plain HTTP hop from the (simulated) TLS-terminating proxy."""
-
-    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
-        return True
+    """Keep Secure cookies for the plain HTTP hop behind the (simulated) TLS-terminating proxy:
+    they are stored without the flag (requests copies cookies into jars of the default policy
+    before sending, so a policy that merely allowed them would be lost)."""
 
     def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
-        return True
+        cookie.secure = False
+        return super().set_ok(cookie, request)
 
 
 class _FormFields(HTMLParser):
@@ -333,9 +333,8 @@ class Planner(FosterUser):
 class Baseline(FosterUser):
     """The baseline of the same run: what the machine can do at all through the same gunicorn with
     the same number of users and the same pauses: the health check (Django, middleware and one
-    ``SELECT 1``) and a static file (WhiteNoise). Not part of the scenario (run.py runs it alone)."""
-
-    weight = 0
+    ``SELECT 1``) and a static file (WhiteNoise). Not part of the scenario: run.py names the
+    scenario's classes, and this one alone for the baseline."""
 
     @task(1)
     def health(self) -> None:

@@ -28,6 +28,7 @@ import argparse
 import csv
 import json
 import os
+import random
 import secrets
 import signal
 import subprocess
@@ -111,7 +112,9 @@ def targets_write(url: str, path: Path, static_path: str) -> dict[str, Any]:
         )
     # Prefer the officials with calls and ledger pages to show, as in the field.
     officials.sort(key=lambda row: (not row["calls"], not row["transfers"], row["email"]))
-    sample = list(Company.objects.order_by("?").values_list("name_ko", "business_registration_number")[:200])
+    first, last = Company.objects.order_by("id").values_list("id", flat=True)[0], Company.objects.latest("id").pk
+    chosen = random.Random(7).sample(range(first, last + 1), k=min(400, last - first + 1))
+    sample = list(Company.objects.filter(pk__in=chosen).values_list("name_ko", "business_registration_number")[:200])
     targets = {
         "password": DEMO_PASSWORD,
         "planner": "planner@mss.demo.foster.kr",
@@ -137,7 +140,7 @@ def targets_write(url: str, path: Path, static_path: str) -> dict[str, Any]:
     return targets
 
 
-def server_environment(url: str, static_root: Path) -> dict[str, str]:
+def server_environment(url: str, static_root: Path, cache_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "FOSTER_MODE": "production",
@@ -148,8 +151,19 @@ def server_environment(url: str, static_root: Path) -> dict[str, str]:
         "TASK_BACKEND": "database",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "60",
+        "CACHE_URL": cache_url,
         "DJANGO_SETTINGS_MODULE": "foster.config.settings",
     }
+
+
+def cache_forget(cache_url: str) -> None:
+    """Start cold: remove Foster's keys (and only those) from the cache database of earlier runs."""
+    import redis
+
+    client = redis.Redis.from_url(cache_url)
+    keys = list(client.scan_iter(match="*foster:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 def wait_until_up(port: int, seconds: float = 60) -> None:
@@ -175,7 +189,7 @@ def locust(
         "--users",
         str(users),
         "--spawn-rate",
-        str(max(1, users // 10)),
+        str(max(1, users // 50)),  # one log-in a second: people arrive, they do not all log in at once
         "--run-time",
         duration,
         "--host",
@@ -190,7 +204,10 @@ def locust(
         *classes,
     ]
     environment = {**os.environ, "FOSTER_LOAD_TARGETS": str(targets)}
-    return subprocess.run(command, env=environment, text=True, capture_output=True, check=False)
+    completed = subprocess.run(command, env=environment, text=True, capture_output=True, check=False)
+    if not Path(f"{prefix}_stats.csv").exists():
+        raise SystemExit(f"locust failed:\n{completed.stderr}")
+    return completed
 
 
 def stats_rows(prefix: Path) -> list[dict[str, Any]]:
@@ -249,15 +266,25 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--out", default=str(REPO / "var" / "load" / "results"))
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--collectstatic", action="store_true", help="collect the static files even if collected")
+    parser.add_argument(
+        "--cache-url",
+        default="redis://127.0.0.1:6379/13",
+        help="shared cache of the gunicorn workers (a Redis database of its own; empty: one cache per worker)",
+    )
     arguments = parser.parse_args()
     out = Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
     url = database_url(arguments.database)
-    static_root = out / "static"
-    environment = server_environment(url, static_root)
-    subprocess.run([str(BIN / "foster"), "collectstatic", "--noinput", "-v0"], env=environment, check=True, cwd=REPO)
+    static_root = out.parent / "static"  # shared by the runs: compressing every file takes minutes
+    environment = server_environment(url, static_root, arguments.cache_url)
+    if arguments.cache_url:
+        cache_forget(arguments.cache_url)
+    if arguments.collectstatic or not (static_root / "staticfiles.json").exists():
+        command = [str(BIN / "foster"), "collectstatic", "--noinput", "-v0"]
+        subprocess.run(command, env=environment, check=True, cwd=REPO)
     manifest = json.loads((static_root / "staticfiles.json").read_text(encoding="utf-8"))
-    static_path = "/static/" + manifest["paths"]["foster.css"]
+    static_path = "/static/" + manifest["paths"]["core/foster.css"]
     targets_path = out / "targets.json"
     targets = targets_write(url, targets_path, static_path)
     print(
@@ -317,7 +344,8 @@ def main() -> None:
             "",
             f"- command: `.venv/bin/python bench/load/run.py --database {arguments.database} --users {arguments.users}"
             f" --duration {arguments.duration} --workers {arguments.workers}`",
-            f"- gunicorn: {arguments.workers} sync workers; locust: {arguments.users} users, pauses of 1-3 s",
+            f"- gunicorn: {arguments.workers} sync workers, cache {arguments.cache_url or 'per worker'};"
+            f" locust: {arguments.users} users, pauses of 1-3 s",
             f"- load average (1, 5, 15 min) before: {', '.join(f'{v:.2f}' for v in load_before)};"
             f" after: {', '.join(f'{v:.2f}' for v in load_after)}",
             "",
