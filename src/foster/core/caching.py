@@ -59,4 +59,4 @@ def cached_figure(key: str, compute: Callable[[], T], *, areas: Iterable[str] = 
     if value is missing:
         value = compute()
         cache.set(full_key, value, timeout)
-    return value  # type: ignore[return-value]
+    return value

@@ -220,7 +220,7 @@ def ledger_bulk_seed(*, entries: int, seed: int = 1) -> int:
             """
             CREATE TEMPORARY TABLE load_loan ON COMMIT DROP AS
             WITH company AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM registry_company)
-            SELECT loan.n, company.id AS company_id, loan.n %% %(programs)s AS program_n,
+            SELECT loan.n, company.id AS company_id, (loan.n / %(years)s) %% %(programs)s AS program_n,
                    (10 + (loan.n * 7919 + %(seed)s) %% 91) * 1000000::bigint AS amount,
                    make_timestamptz(%(first)s + (loan.n %% %(years)s)::int, 1, 1, 9, 0, 0, 'Asia/Seoul')
                      + ((loan.n * 104729) %% 364) * interval '1 day' AS approved_at
