@@ -8,6 +8,7 @@ and planner whom the load test also uses. Idempotent: a user that exists is left
 from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,6 +58,9 @@ def load_users_seed(*, count: int) -> tuple[int, int]:
         .values_list("pk", flat=True)
     )
     companies = list(free[: count * 2])
+    if len(companies) < count:  # a small registry: companies with applications will do
+        others = Company.objects.filter(memberships__isnull=True).exclude(pk__in=companies).order_by("-id")
+        companies = list(others.values_list("pk", flat=True)[: count - len(companies)]) + companies
     for index in range(count):
         user, created = User.objects.get_or_create(
             email=load_member_email(index),
@@ -66,8 +70,13 @@ def load_users_seed(*, count: int) -> tuple[int, int]:
             continue
         company = Company.objects.get(pk=companies.pop())
         CompanyMembership.objects.create(user=user, company=company, role=MembershipRole.OWNER)
-        if calls:
-            application_start(user=user, call=calls[index % len(calls)], company=company)
+        for offset in range(len(calls)):  # the first open call the company has not applied to
+            try:
+                with transaction.atomic():
+                    application_start(user=user, call=calls[(index + offset) % len(calls)], company=company)
+                break
+            except ValidationError:
+                continue
         members += 1
     reviewable = list(
         Application.objects.filter(status__in=REVIEWABLE_STATUSES, call__rubric__isnull=False)
