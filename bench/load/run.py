@@ -166,6 +166,20 @@ def cache_forget(cache_url: str) -> None:
         client.delete(*keys)
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's workers (Linux ``/proc``; 0 elsewhere)."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    except (OSError, ValueError):
+        return 0.0
+    return total
+
+
 def wait_until_up(port: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -327,6 +341,7 @@ def main() -> None:
             if completed.returncode not in (0, 1):
                 print(completed.stderr, file=sys.stderr)
             baseline = stats_rows(out / "baseline")
+        cpu_before = server_cpu_seconds(server.pid)
         completed = locust(
             classes=SCENARIO_CLASSES,
             users=arguments.users,
@@ -338,7 +353,9 @@ def main() -> None:
         if completed.returncode not in (0, 1):  # 1: some requests failed; they are in the table
             print(completed.stderr, file=sys.stderr)
         load_after = os.getloadavg()
+        cpu = server_cpu_seconds(server.pid) - cpu_before
         scenario = stats_rows(out / "scenario")
+        requests = sum(row["count"] for row in scenario if not row["method"])
         report = [
             f"### Run of {started}",
             "",
@@ -348,6 +365,8 @@ def main() -> None:
             f" locust: {arguments.users} users, pauses of 1-3 s",
             f"- load average (1, 5, 15 min) before: {', '.join(f'{v:.2f}' for v in load_before)};"
             f" after: {', '.join(f'{v:.2f}' for v in load_after)}",
+            f"- CPU of the gunicorn workers during the scenario: {cpu:.0f} s"
+            + (f", {cpu / requests * 1000:.0f} ms a request (PostgreSQL not counted)" if requests else ""),
             "",
         ]
         if not arguments.no_baseline:
