@@ -11,6 +11,7 @@ tracks (surveys, education, applications): ``FIGURE_SECONDS`` is 5 minutes.
 
 Only ``compute``'s return value is cached; it must be picklable and must not depend on the user
 (the callers scope by permission before or after). Translated text is cached per language.
+See ADR 0011.
 """
 
 from __future__ import annotations
