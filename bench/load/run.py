@@ -360,7 +360,8 @@ def main() -> None:
             f"### Run of {started}",
             "",
             f"- command: `.venv/bin/python bench/load/run.py --database {arguments.database} --users {arguments.users}"
-            f" --duration {arguments.duration} --workers {arguments.workers}`",
+            f" --duration {arguments.duration} --baseline-duration {arguments.baseline_duration}"
+            f" --workers {arguments.workers}`",
             f"- gunicorn: {arguments.workers} sync workers, cache {arguments.cache_url or 'per worker'};"
             f" locust: {arguments.users} users, pauses of 1-3 s",
             f"- load average (1, 5, 15 min) before: {', '.join(f'{v:.2f}' for v in load_before)};"
