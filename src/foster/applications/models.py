@@ -38,7 +38,11 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["call", "status"], name="applications_call_status_idx")]
+        indexes = [
+            models.Index(fields=["call", "status"], name="applications_call_status_idx"),
+            # A call's list for its officials, newest submission first: the first page without sorting the call.
+            models.Index(fields=["call", "-submitted_at", "-id"], name="applications_call_sent_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "company"],

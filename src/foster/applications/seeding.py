@@ -240,3 +240,56 @@ def _seed_call(
     StatusChange.objects.bulk_create(changes, batch_size=1000)
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     return len(applications)
+
+
+def applications_bulk_seed(*, total: int, seed: int = 1) -> int:
+    """Bring the number of applications up to ``total`` for the load test (``foster seed
+    --applications``): each call that has demo applications (``applications_seed``) gets an equal
+    share more, each a copy of one of that call's demo applications (form, status, answers,
+    screening, amounts, dates) for another company of the registry, so every call keeps its mix of
+    states. PostgreSQL only (one ``INSERT ... SELECT`` per call over consecutive companies from a
+    point that depends on the call and ``seed``; a company that already has a live application to
+    the call is skipped). The copies have no status history or attachments. Returns the number added.
+    """
+    from django.db import connection
+
+    from foster.core.bulk import statistics_refresh
+
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("the bulk applications are loaded with PostgreSQL's generate_series")
+    missing = total - Application.objects.count()
+    call_ids = list(Application.objects.order_by("call_id").values_list("call_id", flat=True).distinct())
+    company_count = Company.objects.count()
+    if missing <= 0 or not call_ids or not company_count:
+        return 0
+    added = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE load_company ON COMMIT DROP AS "
+            "SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM registry_company"
+        )
+        cursor.execute("CREATE UNIQUE INDEX ON load_company (n)")
+        for position, call_id in enumerate(call_ids):
+            share = missing // len(call_ids) + (1 if position < missing % len(call_ids) else 0)
+            start = (call_id * 104_729 + seed * 7_919) % company_count
+            cursor.execute(
+                """
+                WITH template AS (
+                    SELECT row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS size, *
+                    FROM applications_application WHERE call_id = %(call)s AND status <> 'draft'
+                )
+                INSERT INTO applications_application (call_id, company_id, form_id, applicant_id, status, title,
+                    requested_amount_krw, answers, eligibility, is_eligible, submitted_at, created_at, updated_at)
+                SELECT template.call_id, company.id, template.form_id, template.applicant_id, template.status,
+                    template.title, template.requested_amount_krw, template.answers, template.eligibility,
+                    template.is_eligible, template.submitted_at, template.created_at, template.updated_at
+                FROM generate_series(0, %(share)s - 1) AS copy(n)
+                JOIN load_company AS company ON company.n = (%(start)s + copy.n) %% %(companies)s
+                JOIN template ON template.n = copy.n %% template.size
+                ON CONFLICT DO NOTHING
+                """,
+                {"call": call_id, "share": share, "start": start, "companies": company_count},
+            )
+            added += cursor.rowcount
+    statistics_refresh([Application._meta.db_table])
+    return added

@@ -13,6 +13,7 @@ from foster.accounts.permissions import agency_ids_of
 from foster.applications.models import Application, Attachment, StatusChange
 from foster.applications.schema import choice_options, localized, schema_fields, section_is_shown
 from foster.programs.models import Call
+from foster.registry.models import CompanyMembership
 
 
 def application_queryset_for(user: Any) -> QuerySet[Application]:
@@ -24,7 +25,9 @@ def application_queryset_for(user: Any) -> QuerySet[Application]:
     applications = Application.objects.select_related("call", "call__program", "call__program__agency", "company")
     if user.role == Role.MINISTRY_PLANNER:
         return applications
-    condition = Q(company__memberships__user=user)
+    # Subqueries, not joins: a join on the memberships repeats rows and needed DISTINCT over every
+    # column (answers included), which made an agency's call lists sort whole calls (~10x slower).
+    condition = Q(company_id__in=CompanyMembership.objects.filter(user=user).values("company_id"))
     if user.role == Role.AGENCY_OFFICIAL:
         agency_ids = agency_ids_of(user)
         if agency_ids:
@@ -33,7 +36,7 @@ def application_queryset_for(user: Any) -> QuerySet[Application]:
         from foster.reviews.selectors import application_queryset_for_reviewer  # reviews builds on applications
 
         condition |= Q(pk__in=application_queryset_for_reviewer(user).values("pk"))
-    return applications.filter(condition).distinct()
+    return applications.filter(condition)
 
 
 def attachment_queryset_for(user: Any) -> QuerySet[Attachment]:

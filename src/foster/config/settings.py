@@ -220,6 +220,20 @@ RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 FOSTER_JOB_LEASE_SECONDS = env.int("FOSTER_JOB_LEASE_SECONDS", default=120)
 FOSTER_JOB_HEARTBEAT_SECONDS = env.float("FOSTER_JOB_HEARTBEAT_SECONDS", default=FOSTER_JOB_LEASE_SECONDS / 4)
 
+# Cache of computed figures (``foster.core.caching``): per process by default; shared by every web
+# process with CACHE_URL=redis://host:6379/1 (use a database number of its own, not the queue's).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// URL (or empty for a cache in each process).")
+# Tests get no cache (every test computes what it reads); tests of the cache itself override this.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if MODE == "test"
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "foster"}
+}
+
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if IS_EMBEDDED else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)

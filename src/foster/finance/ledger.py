@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 
+from foster.core.caching import area_changed
 from foster.core.services import audit_event_record
 from foster.finance.choices import AccountKind, EntryPhase
 from foster.finance.models import Account, Agreement, CompanyExposure, Entry, IdempotencyKey, Transfer
@@ -163,6 +164,7 @@ def transfer_execute(
             IdempotencyKey.objects.filter(pk=key_row.pk).update(transfer=transfer)
             if transfer_plan.after is not None:
                 transfer_plan.after(transfer)
+            area_changed("ledger")  # the monitors and the plan's money figures
             if audit_action:
                 audit_event_record(
                     actor=actor,

@@ -165,7 +165,11 @@ class Transfer(models.Model):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["company", "kind"], name="finance_transfer_company_idx")]
+        indexes = [
+            models.Index(fields=["company", "kind"], name="finance_transfer_company_idx"),
+            # The monitors: a year's approvals, the fund commitments (without reading the whole ledger).
+            models.Index(fields=["kind", "created_at"], name="finance_transfer_kind_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
@@ -220,6 +224,8 @@ class CompanyExposure(models.Model):
     class Meta:
         verbose_name = _("company exposure")
         verbose_name_plural = _("company exposures")
+        # The monitors' league of the largest exposures reads this index from the top.
+        indexes = [models.Index(fields=["-total_krw"], name="finance_exposure_total_idx")]
 
     def __str__(self) -> str:
         return f"{self.company_id}: {self.total_krw:,}"

@@ -169,19 +169,37 @@ def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
 def _share(reservations: QuerySet[Transfer], tags: frozenset[str], label: str, target: float) -> ShareMonitor:
     """The share of ``reservations`` (approvals) under programs tagged ``tags``, each approval
     counted net of what was voided from it since (``VOID`` transfers settling it, whenever they
-    were made), so that a cancelled approval does not count."""
-    rows = list(reservations.values_list("pk", "amount_krw", "program__policy_tags"))
-    voided = dict(
-        Transfer.objects.filter(kind=TransferKind.VOID, pending_of__in=reservations.values("pk"))
-        .values("pending_of")
+    were made), so that a cancelled approval does not count.
+
+    Summed in the database by program (a year holds hundreds of thousands of approvals; reading
+    them row by row took seconds), less the voids by program (few), then split by the programs'
+    tags; only the ids of the tagged approvals are read."""
+    gross = dict(
+        reservations.order_by()
+        .values("program_id")
         .annotate(total=Sum("amount_krw"))
-        .values_list("pending_of", "total")
+        .values_list("program_id", "total")
     )
-    net = [(pk, amount - int(voided.get(pk) or 0), program_tags) for pk, amount, program_tags in rows]
-    net = [(pk, amount, program_tags) for pk, amount, program_tags in net if amount > 0]
-    total = sum(amount for _pk, amount, _tags in net)
-    tagged = [(pk, amount) for pk, amount, program_tags in net if tags & set(program_tags or [])]
-    return ShareMonitor(label, sum(amount for _pk, amount in tagged), total, target, [pk for pk, _amount in tagged])
+    voids = list(
+        Transfer.objects.filter(kind=TransferKind.VOID, pending_of__in=reservations.values("pk"))
+        .order_by()
+        .values("pending_of", "pending_of__program_id", "pending_of__amount_krw")
+        .annotate(total=Sum("amount_krw"))
+        .values_list("pending_of", "pending_of__program_id", "pending_of__amount_krw", "total")
+    )
+    by_program = {program_id: int(total or 0) for program_id, total in gross.items()}
+    for _pk, program_id, _amount, voided in voids:
+        by_program[program_id] -= int(voided or 0)
+    cancelled = {pk for pk, _program_id, amount, voided in voids if int(voided or 0) >= amount}
+    tagged = [
+        pk
+        for pk, program_tags in Program.objects.filter(pk__in=[pk for pk in by_program if pk is not None]).values_list(
+            "pk", "policy_tags"
+        )
+        if tags & set(program_tags or [])
+    ]
+    ids = [pk for pk in reservations.filter(program_id__in=tagged).values_list("pk", flat=True) if pk not in cancelled]
+    return ShareMonitor(label, sum(by_program[pk] for pk in tagged), sum(by_program.values()), target, ids)
 
 
 def liquidity_share_monitor(*, year: int) -> ShareMonitor:

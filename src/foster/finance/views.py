@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from foster.core.caching import cached_figure
 from foster.core.choices import JobStatus
 from foster.core.csv_files import TableRefused
 from foster.core.forms import service_errors_to_form
@@ -294,11 +295,13 @@ def monitors(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise Http404
+    # Each monitor reads every approval of the year (or the whole ledger): computed once per ledger
+    # change (``foster.core.caching``), not on every view.
     context = {
         "year": year,
-        "liquidity": liquidity_share_monitor(year=year),
-        "rnd": rnd_share_monitor(year=year),
-        "fund": ai_fund_monitor(),
+        "liquidity": cached_figure(f"liquidity-{year}", lambda: liquidity_share_monitor(year=year), areas=("ledger",)),
+        "rnd": cached_figure(f"rnd-{year}", lambda: rnd_share_monitor(year=year), areas=("ledger",)),
+        "fund": cached_figure("ai-fund", ai_fund_monitor, areas=("ledger",)),
         "league": exposure_league(),
         "programs": finance_program_queryset_for(request.user).order_by("agency__code", "code")[:200],
         "can_import": request.user.has_perm("finance.import_exposures"),

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from foster.core.caching import area_changed
 from foster.core.csv_files import RowError, TableRefused, cell_text, header_key, is_xlsx, rows_from_csv, rows_from_xlsx
 from foster.core.services import audit_event_record
 from foster.engines.survey import (
@@ -487,6 +488,7 @@ def wave_import(*, user: Any, survey: Survey, year: int, handle: IO[bytes], file
             target=wave,
             changes={"year": year, "responses": [replaced, len(responses)], "sha256": digest, "file": filename[:255]},
         )
+        area_changed("surveys")  # the AI utilization figure
     return wave
 
 

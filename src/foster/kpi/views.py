@@ -17,7 +17,7 @@ from foster.core.csv_files import TableRefused
 from foster.core.forms import service_errors_to_form
 from foster.engines.survey import IntervalMethod
 from foster.kpi.exporting import dashboard_csv, dashboard_xlsx
-from foster.kpi.figures import Figure, figure_provider, figure_providers
+from foster.kpi.figures import Figure, figure_provider, figure_providers, plan_figures
 from foster.kpi.forms import SurveyForm, WaveImportForm
 from foster.kpi.selectors import frame_stratum_sizes, survey_queryset_for, wave_queryset_for
 from foster.kpi.services import WaveImportRefused, survey_create, wave_import
@@ -28,10 +28,6 @@ ERRORS_SHOWN = 500
 def _require(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
-
-
-def plan_figures() -> list[Figure]:
-    return [provider.figure() for provider in figure_providers()]
 
 
 def progress_chart(figures: list[Figure]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from foster.accounts.models import Agency
 from foster.cohorts.selectors import success_story_published_queryset
+from foster.core.caching import cached_figure
 from foster.innovation.selectors import success_case_published_queryset
 from foster.learning.selectors import education_participants_by_year, session_calendar
 from foster.registry.models import Company
@@ -18,10 +19,14 @@ SUCCESS_CASES_ON_HOME = 3
 UPCOMING_SESSIONS_ON_HOME = 4
 
 
+def _companies_by_adoption() -> dict[str, int]:
+    return dict(Company.objects.values_list("ai_adoption").annotate(n=Count("id")).order_by())
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Front page: what Foster is, public statistics of the registry, and where to go next."""
-    by_adoption = dict(Company.objects.values_list("ai_adoption").annotate(n=Count("id")).order_by())
+    by_adoption = cached_figure("companies-by-adoption", _companies_by_adoption, areas=("registry",))
     total = sum(by_adoption.values())
     context = {
         "company_count": total,
@@ -58,9 +63,9 @@ def success_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     """Public statistics: the figures of the plan the ministry publishes, with their source and date."""
-    from foster.kpi.figures import figure_providers
+    from foster.kpi.figures import plan_figures
 
-    figures = [figure for figure in (provider.figure() for provider in figure_providers()) if figure.is_public]
+    figures = [figure for figure in plan_figures() if figure.is_public]
     utilization = next((figure for figure in figures if figure.key == "ai_utilization"), None)
     context = {
         "figures": figures,

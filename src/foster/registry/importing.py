@@ -41,6 +41,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from foster.core.caching import area_changed
 from foster.core.csv_files import (
     RowError,
     TableRefused,
@@ -879,6 +880,7 @@ def company_import_apply(
                 "unchanged": plan.unchanged,
             }
             audit_event_record(actor=user, action="company.import", target=locked, changes=summary)
+            area_changed("registry")
             locked.applied_at = timezone.now()
             _mark(locked, ImportStatus.APPLIED, plan.as_json(), extra_fields=["applied_at"])
     except IntegrityError:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from foster.core.bulk import load_constraints_deferred, statistics_refresh
 from foster.registry import ksic
 from foster.registry.choices import AIAdoption, Region, SizeClass, ValuationSource
 from foster.registry.models import Company, ValuationRecord
@@ -379,37 +380,12 @@ def secondary_indexes_deferred() -> Iterator[list[str]]:
     the table as it was; other sessions wait for the table until the load commits, so use it
     for loading benchmark data, not on a database people are working in. The primary key and
     the unique registration number stay. Yields the names of the deferred indexes (none
-    elsewhere than on PostgreSQL, where it does nothing).
+    elsewhere than on PostgreSQL, where it does nothing). See ``foster.core.bulk``.
     """
-    if connection.vendor != "postgresql":
-        yield []
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT index_class.relname, pg_get_indexdef(pg_index.indexrelid)
-            FROM pg_index JOIN pg_class AS index_class ON index_class.oid = pg_index.indexrelid
-            WHERE pg_index.indrelid = %s::regclass AND NOT pg_index.indisprimary AND NOT pg_index.indisunique
-            ORDER BY index_class.relname
-            """,
-            [Company._meta.db_table],
-        )
-        definitions = cursor.fetchall()
-        for name, _definition in definitions:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        yield [name for name, _definition in definitions]
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in definitions:
-            cursor.execute(definition)
+    with load_constraints_deferred([Company._meta.db_table]) as deferred:
+        yield deferred
 
 
 def company_statistics_refresh() -> None:
-    """PostgreSQL: VACUUM ANALYZE the registry after a bulk load, so that the planner knows the new
-    row counts and index-only scans need not visit the table (only ANALYZE inside a transaction,
-    where VACUUM cannot run). Elsewhere it does nothing."""
-    if connection.vendor != "postgresql":
-        return
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in (Company, ValuationRecord))
-    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-    with connection.cursor() as cursor:
-        cursor.execute(f"{command} {tables}")
+    """PostgreSQL: VACUUM ANALYZE the registry after a bulk load (``foster.core.bulk.statistics_refresh``)."""
+    statistics_refresh([model._meta.db_table for model in (Company, ValuationRecord)])

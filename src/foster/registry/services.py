@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from foster.accounts.choices import Role
+from foster.core.caching import area_changed
 from foster.core.services import audit_event_record, field_changes, jsonable_values
 from foster.registry import ksic
 from foster.registry.choices import AIAdoption, MembershipRole, Region, SizeClass, ValuationSource
@@ -160,6 +161,7 @@ def company_register(*, user: Any, data: CompanyData) -> Company:
         target=company,
         changes=jsonable_values(cleaned),
     )
+    area_changed("registry")
     return company
 
 
@@ -182,6 +184,7 @@ def company_update(*, user: Any, company: Company, data: CompanyData, reason: st
         setattr(locked, field, value)
     locked.save()
     audit_event_record(actor=user, action="company.update", target=locked, reason=reason, changes=changes)
+    area_changed("registry")
     return locked
 
 
@@ -229,6 +232,7 @@ def valuation_record_add(
         target=company,
         changes={"valued_on": valued_on.isoformat(), "amount_krw": amount_krw, "source": source},
     )
+    area_changed("registry")  # the unicorn figure and the registry's counts
     return record
 
 

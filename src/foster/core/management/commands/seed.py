@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from foster.accounts.seeding import agencies_seed
 from foster.core.progress import cli_progress
@@ -19,7 +20,9 @@ DEFER_INDEXES_FROM = 100_000  # rows; below this, updating the indexes row by ro
 
 class Command(BaseCommand):
     help = (
-        "Add synthetic companies in bulk (for example --companies 1000000 for a benchmark). "
+        "Add synthetic companies in bulk (for example --companies 1000000 for a benchmark), and with "
+        "--applications, --ledger-entries or --load-users the load test's data set on top of the demo "
+        "data (PostgreSQL; see bench/load/). "
         "The same --seed gives the same companies. Runs in batches that each commit. On PostgreSQL "
         "the rows are loaded with COPY; a load of 100,000 rows or more that at least doubles the "
         "registry runs in one transaction that rebuilds the search indexes once at the end "
@@ -27,7 +30,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--companies", type=int, required=True, help="How many companies to add.")
+        parser.add_argument("--companies", type=int, default=0, help="How many companies to add.")
+        parser.add_argument(
+            "--applications", type=int, default=0, help="Bring the number of applications up to this (PostgreSQL)."
+        )
+        parser.add_argument(
+            "--ledger-entries", type=int, default=0, help="Add about this many ledger entries as loans (PostgreSQL)."
+        )
+        parser.add_argument(
+            "--load-users",
+            type=int,
+            default=0,
+            help="Company members with a draft and reviewers with open score sheets, this many of each.",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Seed of the synthetic data (default 1).")
         parser.add_argument("--no-valuations", action="store_true", help="Skip valuation histories (faster).")
         parser.add_argument("--batch-size", type=int, default=10_000, help="Rows per batch (default 10000).")
@@ -38,11 +53,49 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = options["companies"]
-        if count <= 0:
-            raise CommandError("--companies must be a positive number.")
+        extras = ("applications", "ledger_entries", "load_users")
+        if any(options[name] < 0 for name in ("companies", *extras)):
+            raise CommandError("The numbers to add cannot be negative.")
+        if not options["companies"] and not any(options[name] for name in extras):
+            raise CommandError("Say what to add: --companies, --applications, --ledger-entries or --load-users.")
         if options["batch_size"] <= 0:
             raise CommandError("--batch-size must be a positive number.")
+        if any(options[name] for name in extras) and connection.vendor != "postgresql":
+            raise CommandError("--applications, --ledger-entries and --load-users need PostgreSQL (DATABASE_URL).")
+        if options["companies"]:
+            self._companies(options)
+        if any(options[name] for name in extras):
+            self._load_data(options)
+
+    def _step(self, label: str, started: float) -> None:
+        self.stdout.write(self.style.SUCCESS(f"{label} in {time.perf_counter() - started:.1f} s."))
+
+    def _load_data(self, options: dict[str, Any]) -> None:
+        """The load test's data set: the demo data (programs, calls, users, applications, reviews,
+        ledger, ...) on the registry as it is, then the bulk applications, users and ledger."""
+        from foster.applications.seeding import applications_bulk_seed
+        from foster.core.demo import demo_seed
+        from foster.core.load_seeding import load_users_seed
+        from foster.finance.seeding import ledger_bulk_seed
+
+        started = time.perf_counter()
+        demo_seed(seed=options["seed"])
+        self._step("Demo data (programs, calls, users, applications, reviews, ledger)", started)
+        if options["applications"]:
+            started = time.perf_counter()
+            added = applications_bulk_seed(total=options["applications"], seed=options["seed"])
+            self._step(f"Added {added} applications", started)
+        if options["load_users"]:
+            started = time.perf_counter()
+            members, reviewers = load_users_seed(count=options["load_users"])
+            self._step(f"Added {members} company members with drafts and {reviewers} reviewers", started)
+        if options["ledger_entries"]:
+            started = time.perf_counter()
+            added = ledger_bulk_seed(entries=options["ledger_entries"], seed=options["seed"])
+            self._step(f"Added {added} ledger entries", started)
+
+    def _companies(self, options: dict[str, Any]) -> None:
+        count = options["companies"]
         agencies_seed()
         existing = Company.objects.count()
         start = SEED_INDEX_BASE + existing
