@@ -5,12 +5,14 @@
         [--seconds 10] [--clients 4] [--jobs 200] [--no-readme]
 
 Creates a fresh database ``foster_ops_bench`` next to DATABASE_URL, migrates it, adds an agency
-official with an API token and a program, then measures, each with 1 and with 2 gunicorn workers
-(``--clients`` client threads in this process posting or getting as fast as answers come):
+official (with an authenticator: officials log in with two factors) and a program, then
+measures, each with 1 and with 2 gunicorn workers (``--clients`` client threads in this process
+posting or getting as fast as answers come):
 
 1. ``GET /healthz/`` (the baseline: Django's request cycle and one ``SELECT 1``);
 2. ``GET /calls/`` (a simple public page: a query and a template);
-3. ``POST /api/v1/finance/transfers/`` (a ledger transfer with an idempotency key, token authentication);
+3. ``POST /api/v1/finance/transfers/`` (a ledger transfer with an idempotency key, in the
+   official's session past both factors);
 
 and jobs per second with 1 and 2 ``foster rqworker`` processes on Redis (database 13 of REDIS_URL's
 server) for ``--jobs`` minimal jobs (one ``core.Job`` with one progress step each), beside the same
@@ -175,12 +177,15 @@ def main() -> None:
 
     django.setup()
 
-    from rest_framework.authtoken.models import Token
-    from tests.factories import AgencyMembershipFactory, ProgramFactory
+    from tests.factories import PASSWORD, AgencyMembershipFactory, ProgramFactory
+    from tests.ops.processes import LoggedIn, log_in_both_factors
+
+    from foster.accounts.two_factor import two_factor_demo_enrol
 
     official = AgencyMembershipFactory().user
     program = ProgramFactory(agency=official.agency_memberships.get().agency)
-    token = Token.objects.create(user=official).key
+    secret = two_factor_demo_enrol(user=official).secret
+    sessions: list[LoggedIn] = []  # one log-in (a code is accepted once), kept across the servers
 
     def healthz(session: requests.Session, base: str, key: str) -> requests.Response:
         return session.get(f"{base}/healthz/", timeout=30)
@@ -189,10 +194,13 @@ def main() -> None:
         return session.get(f"{base}/calls/", timeout=30)
 
     def transfer(session: requests.Session, base: str, key: str) -> requests.Response:
+        if not sessions:
+            sessions.append(log_in_both_factors(base, official.email, PASSWORD, secret))
         return session.post(
             f"{base}/api/v1/finance/transfers/",
             json={"program": program.pk, "operation": "budget_fund", "source": "government", "amount_krw": 1000},
-            headers={"Authorization": f"Token {token}", "Idempotency-Key": key},
+            headers={"X-CSRFToken": sessions[0].csrf_token, "Idempotency-Key": key},
+            cookies=sessions[0].cookies,
             timeout=30,
         )
 
