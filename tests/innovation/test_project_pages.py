@@ -186,3 +186,24 @@ def test_a_timeline_without_dates_is_one_dash_and_with_dates_both(large: Side) -
     assert timeline() == "—"
     PocProject.objects.filter(pk=project.pk).update(starts_on=dt.date(2026, 3, 2))
     assert timeline() == "2026-03-02 – —"
+
+
+def test_the_start_button_appears_once_a_milestone_is_planned(large: Side) -> None:
+    """Starting needs a planned milestone (the service refuses otherwise), so the owner is not
+    offered the button before there is one; the page says what to do instead."""
+    challenge = open_challenge(large, budget_krw=60_000_000)
+    proposer, proposal = propose(challenge, price_krw=50_000_000, weeks=8)
+    owner, startup = client_for(large.user), client_for(proposer.user)
+    owner.post(reverse("innovation:selection-apply", kwargs={"pk": challenge.pk}), {"proposal": [proposal.pk]})
+    project = PocProject.objects.get()
+    project_url = reverse("innovation:project-detail", kwargs={"pk": project.pk})
+
+    assert 'id="project-start"' not in owner.get(project_url).content.decode()
+
+    startup.post(
+        reverse("innovation:milestone-add", kwargs={"pk": project.pk}),
+        {"title": "야간 영상 검증", "deliverable": "검증 보고서", "due_on": "2026-02-20"},
+    )
+    assert PocMilestone.objects.filter(project=project).count() == 1
+    assert 'id="project-start"' in owner.get(project_url).content.decode()
+    assert 'id="project-start"' not in startup.get(project_url).content.decode()  # the owner starts it

@@ -213,7 +213,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def operations(self, request: Request, pk: str | None = None) -> Response:
         agreement = self.get_object()
         if not request.user.has_perm("finance.manage_program_money", agreement.program):
-            raise PermissionDenied("Only officials of the program's agency may move its money.")
+            raise PermissionDenied(_("Only officials of the program's agency may move its money."))
         serializer = OperationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = {**serializer.validated_data, "idempotency_key": _key(request, serializer.validated_data)}

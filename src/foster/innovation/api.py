@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -169,13 +170,13 @@ class ChallengeViewSet(
         """Propose to the open challenge for one of the user's companies."""
         challenge = self.get_object()
         if not request.user.has_perm("innovation.add_proposal", challenge):
-            raise PermissionDenied("Only members of a startup other than the owner may propose.")
+            raise PermissionDenied(_("Only members of a startup other than the owner may propose."))
         body = ProposalSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
         company = values.pop("company")
         if company.pk not in company_ids_of(request.user):
-            raise PermissionDenied("Propose for a company you are a member of.")
+            raise PermissionDenied(_("Propose for a company you are a member of."))
         with service_errors_as_api_errors():
             proposal = proposal_submit(
                 user=request.user, challenge=challenge, company=company, data=ProposalData(**values)
