@@ -19,7 +19,7 @@ from tests.core.load_scenario import client_of, load_scenario_seed, member_clien
 pytestmark = pytest.mark.django_db
 
 OPEN_DRAFT = 9
-SAVE_DRAFT = 12
+SAVE_DRAFT = 16  # 12, plus the audit hash chain: its lock (an advisory lock on PostgreSQL), head read and seal
 CALL_LIST = 8
 
 
