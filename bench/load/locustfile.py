@@ -50,12 +50,12 @@ TOTP_WINDOW = 1  # steps either side of now that the server accepts (foster.acco
 
 
 def authenticator_code(email: str) -> str:
-    """The code the person's authenticator app shows: the earliest step not used yet by another
-    simulated user of the same account, waiting for the next step when the window is used up."""
+    """The code the person's authenticator app shows (or the next step's, when another simulated
+    user of the same account used this one), waiting for the next step when both are used."""
     totp = pyotp.TOTP(TARGETS["authenticators"][email])
     while True:
         now = int(time.time()) // totp.interval
-        step = max(now - TOTP_WINDOW, _last_step.get(email, -1) + 1)
+        step = max(now, _last_step.get(email, -1) + 1)  # never an earlier step: it may expire in flight
         if step <= now + TOTP_WINDOW:
             _last_step[email] = step
             return str(totp.generate_otp(step))

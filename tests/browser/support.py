@@ -80,9 +80,9 @@ def log_in_here(page: Any, email: str, password: str) -> None:
     send it; for a user who needs a second factor, type the code of their authenticator too.
 
     A user who needs one but has none yet (officials made by the factories) is given an
-    authenticator first, as an administrator would; the code is computed from its stored secret,
-    the step after the last one used (a code is accepted once; when two log-ins in one step have
-    used the window up, wait for the next step).
+    authenticator first, as an administrator would; the code is computed from its stored secret:
+    the current step's, or the next step's when the current one was used (a code is accepted
+    once; when both are used up, wait for the next step).
     """
     user = User.objects.filter(email__iexact=email).first()
     if user is not None and two_factor_is_needed(user) and confirmed_device(user) is None:

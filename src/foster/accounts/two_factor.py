@@ -209,10 +209,13 @@ def demo_code_for(user: Any) -> str:
 
 
 def code_after_last_use(device: TwoFactorDevice) -> str:
-    """The code of the earliest step that would be accepted now (the demo and the tests' helper)."""
+    """The code an authenticator app would show now, or, when that step was used already, the
+    next step's (still accepted, as the window reaches one step ahead); empty when both were used
+    (the demo and the tests' helper). Never an earlier step's: typed a moment later, across a
+    step boundary, it would no longer be accepted."""
     totp = pyotp.TOTP(device.secret)
     now_step = int(time.time()) // totp.interval
-    step = max(now_step - VALID_WINDOW, device.last_used_step + 1)
+    step = max(now_step, device.last_used_step + 1)
     if step > now_step + VALID_WINDOW:
         return ""
     return str(totp.generate_otp(step))
