@@ -48,3 +48,47 @@ def test_the_api_gets_a_json_503_in_the_requested_language() -> None:
 
 def test_other_errors_are_left_to_the_500_handler() -> None:
     assert _middleware().process_exception(RequestFactory().get("/"), ValueError("a bug")) is None
+
+
+@pytest.mark.django_db
+def test_a_database_error_in_a_middleware_is_a_503_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the session (or the two-factor check) runs in middleware, whose exceptions Django
+    turns into a 500 before the outer middleware sees them; the 500 handler answers the 503."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory())
+
+    def database_away(self: SessionStore) -> dict[str, object]:
+        raise OperationalError("connection to server failed")
+
+    monkeypatch.setattr(SessionStore, "load", database_away)
+    api = client.get("/api/v1/")
+    page = client.get("/calls/")
+
+    assert (api.status_code, api["Retry-After"], set(api.json())) == (503, "5", {"detail"})
+    assert (page.status_code, page["Retry-After"]) == (503, "5")
+    assert "The service is briefly unavailable" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_other_errors_in_a_middleware_stay_500s(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory())
+
+    def a_bug(self: SessionStore) -> dict[str, object]:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(SessionStore, "load", a_bug)
+    response = client.get("/calls/")
+
+    assert response.status_code == 500
+    assert "Retry-After" not in response

@@ -12,6 +12,8 @@ admin.site.site_header = "Foster"
 # The admin site's log-in is throttled like Foster's own; the second factor follows (TwoFactorMiddleware).
 admin.site.login_form = AdminLoginForm
 
+handler500 = "foster.core.views.server_error"  # a 503 when the database is away
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -58,13 +58,22 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
-        if request.path_info.startswith(KoreanFirstLocaleMiddleware.api_prefix):
-            response: HttpResponse = JsonResponse(
-                {"detail": gettext("The service is briefly unavailable; nothing was changed. Try again shortly.")},
-                status=503,
-            )
-        else:
-            response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(self.retry_after_seconds)
-        return response
+        return database_unavailable_response(request, exception)
+
+
+def database_unavailable_response(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """The 503 of a request the database could not serve (see ``DatabaseUnavailableMiddleware``).
+
+    Also the answer of the 500 handler (``foster.core.views.server_error``) when the error came from
+    a middleware rather than the view (loading the session, the two-factor check): Django turns a
+    middleware's exception into a response before an outer middleware could see it."""
+    logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+    if request.path_info.startswith(KoreanFirstLocaleMiddleware.api_prefix):
+        response: HttpResponse = JsonResponse(
+            {"detail": gettext("The service is briefly unavailable; nothing was changed. Try again shortly.")},
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(DatabaseUnavailableMiddleware.retry_after_seconds)
+    return response

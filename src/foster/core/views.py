@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods
 
 from foster.core.choices import JobStatus
 from foster.core.forms import NotificationPreferenceForm
+from foster.core.middleware import database_unavailable_response
 from foster.core.selectors import job_queryset_for, notification_preferences_of, notification_queryset_for
 from foster.core.services import jobs_sweep_stale, notification_preferences_set, notifications_mark_read
 
@@ -58,3 +62,13 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your notification preferences were saved."))
         return redirect("core:notification-list")
     return render(request, "core/notification_preferences.html", {"form": form})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: Django's, except when the database could not be reached, which answers
+    the 503 of ``DatabaseUnavailableMiddleware``. Reaches errors raised in middleware too (loading
+    the session, the two-factor check), which that middleware's ``process_exception`` never sees."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return database_unavailable_response(request, error)
+    return defaults.server_error(request)
