@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from foster.accounts.two_factor import SESSION_VERIFIED_KEY, confirmed_device, two_factor_is_needed
+from foster.core.middleware import is_api_request
 
 OPEN_ROUTES = ("accounts:two-factor-verify", "accounts:two-factor-enrol", "accounts:logout", "set_language")
 
@@ -38,7 +39,7 @@ class TwoFactorMiddleware:
             return self.get_response(request)
         if request.path in self.open_paths():
             return self.get_response(request)
-        if request.path.startswith("/api/"):
+        if is_api_request(request):
             return JsonResponse({"detail": _("Give the second factor of your log-in first.")}, status=403)
         route = "accounts:two-factor-verify" if confirmed_device(user) else "accounts:two-factor-enrol"
         return redirect(f"{reverse(route)}?{urlencode({'next': request.get_full_path()})}")

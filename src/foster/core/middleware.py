@@ -17,6 +17,13 @@ from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether the request is for the REST API (answered in JSON, language negotiated), not a page."""
+    return request.path_info.startswith(API_PREFIX)
+
 
 class KoreanFirstLocaleMiddleware(LocaleMiddleware):
     """Pages are Korean by default, whatever language the browser prefers.
@@ -26,10 +33,8 @@ class KoreanFirstLocaleMiddleware(LocaleMiddleware):
     it. The API keeps Django's negotiation, so API clients may send ``Accept-Language``.
     """
 
-    api_prefix = "/api/"
-
     def process_request(self, request: HttpRequest) -> None:
-        if request.path_info.startswith(self.api_prefix):
+        if is_api_request(request):
             super().process_request(request)
             return
         language = settings.LANGUAGE_CODE
@@ -68,7 +73,7 @@ def database_unavailable_response(request: HttpRequest, exception: BaseException
     a middleware rather than the view (loading the session, the two-factor check): Django turns a
     middleware's exception into a response before an outer middleware could see it."""
     logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
-    if request.path_info.startswith(KoreanFirstLocaleMiddleware.api_prefix):
+    if is_api_request(request):
         response: HttpResponse = JsonResponse(
             {"detail": gettext("The service is briefly unavailable; nothing was changed. Try again shortly.")},
             status=503,

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from foster.core.middleware import is_api_request
 from foster.core.services import security_event_record
 
 SESSION_STARTED_KEY = "foster_session_started"
@@ -91,7 +92,7 @@ class SessionTimeoutMiddleware:
 
     @staticmethod
     def _expired(request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/"):
+        if is_api_request(request):
             return JsonResponse({"detail": _("Your session has ended. Log in again.")}, status=401)
         messages.info(request, _("Your session has ended because of inactivity or its time limit. Log in again."))
         return redirect_to_login(request.get_full_path())
