@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foster.accounts.models import User
-from foster.accounts.throttling import ADDRESS, Lockout, login_failure_record, login_lockout
+from foster.accounts.throttling import ADDRESS, Lockout, attempt_failed, attempt_locked
 from foster.core.security import client_address, request_security_event
 
 
@@ -35,25 +35,24 @@ class ThrottledLoginMixin:
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "")
         address = client_address(self.request) if self.request is not None else ""
-        lockout = login_lockout(email=email, address=address)
+
+        def record(action: str, **details: object) -> None:
+            if self.request is not None:
+                request_security_event(self.request, action, user=None, email=email, **details)
+
+        lockout = attempt_locked(email=email, address=address, record=record)
         if lockout is not None:
-            self._record("auth.login_refused_locked", email, scope=lockout.scope)
             raise forms.ValidationError(lockout_message(lockout), code="locked")
         try:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except forms.ValidationError as error:
             if getattr(error, "code", None) == "invalid_login" and email:
-                self._record("auth.login_failed", email)
-                lockout = login_failure_record(email=email, address=address)
+                record("auth.login_failed")
+                lockout = attempt_failed(email=email, address=address, record=record)
                 if lockout is not None:
-                    self._record("auth.lockout", email, scope=lockout.scope)
                     raise forms.ValidationError(lockout_message(lockout), code="locked") from error
             raise
         return cleaned
-
-    def _record(self, action: str, email: str, **details: object) -> None:
-        if self.request is not None:
-            request_security_event(self.request, action, user=None, email=email, **details)
 
 
 class EmailAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):

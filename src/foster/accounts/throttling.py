@@ -12,6 +12,7 @@ oldest counted failure leaves the window. A successful log-in clears the account
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +23,9 @@ from foster.accounts.models import LoginFailure
 
 ACCOUNT = "account"
 ADDRESS = "address"
+
+# Records a security event of the attempt: ``record(action, **details)`` (the caller's request).
+Recorder = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -82,3 +86,20 @@ def login_failure_record(*, email: str, address: str) -> Lockout | None:
 def login_failures_clear(*, email: str) -> None:
     """Forget the account's failures after a complete log-in (the address's stay counted)."""
     LoginFailure.objects.filter(scope=ACCOUNT, key=_account_key(email)).delete()
+
+
+def attempt_locked(*, email: str, address: str, record: Recorder) -> Lockout | None:
+    """The lockout in force for a log-in attempt (the password or the second factor), recorded as
+    ``auth.login_refused_locked``; None when the attempt may be checked."""
+    lockout = login_lockout(email=email, address=address)
+    if lockout is not None:
+        record("auth.login_refused_locked", scope=lockout.scope)
+    return lockout
+
+
+def attempt_failed(*, email: str, address: str, record: Recorder) -> Lockout | None:
+    """Count a failed attempt; returns the lockout it starts, recorded as ``auth.lockout``."""
+    lockout = login_failure_record(email=email, address=address)
+    if lockout is not None:
+        record("auth.lockout", scope=lockout.scope)
+    return lockout

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import pyotp
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from foster.accounts.choices import Role
 from foster.accounts.models import RecoveryCode, TwoFactorDevice, User
+from foster.accounts.throttling import Lockout, Recorder, attempt_failed, attempt_locked, login_failures_clear
 from foster.core.services import audit_event_record
 
 SESSION_VERIFIED_KEY = "foster_two_factor_verified"
@@ -145,6 +147,35 @@ def two_factor_check(*, user: User, code: str) -> str | None:
     if recovery_code_use(user=user, code=code):
         return "recovery"
     return None
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The outcome of the second step of a log-in: accepted (``method``), refused, or locked."""
+
+    method: str | None = None  # "totp" or "recovery" when accepted
+    lockout: Lockout | None = None  # the lockout in force or started by this failure
+    recovery_codes_left: int = 0  # after a recovery code was used
+
+
+def two_factor_login_check(*, user: User, code: str, address: str, record: Recorder) -> CodeCheck:
+    """The second step of a log-in, throttled like the first (``accounts.throttling``): refused
+    while the account or address is locked; a wrong code counts as a failure; an accepted one
+    clears the account's failures. Each outcome is recorded as a security event (``record``)."""
+    lockout = attempt_locked(email=user.email, address=address, record=record)
+    if lockout is not None:
+        return CodeCheck(lockout=lockout)
+    method = two_factor_check(user=user, code=code)
+    if method is None:
+        record("auth.two_factor.failure")
+        return CodeCheck(lockout=attempt_failed(email=user.email, address=address, record=record))
+    login_failures_clear(email=user.email)
+    record("auth.two_factor.success", method=method)
+    left = 0
+    if method == "recovery":
+        left = recovery_codes_left(user)
+        record("auth.recovery_code.use", left=left)
+    return CodeCheck(method=method, recovery_codes_left=left)
 
 
 # --- Recovery codes ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from foster.accounts.forms import EmailAuthenticationForm, SignupForm, TwoFactor
 from foster.accounts.models import TwoFactorDevice, User
 from foster.accounts.selectors import agencies_of
 from foster.accounts.services import user_signup
-from foster.accounts.throttling import login_failure_record, login_failures_clear, login_lockout
+from foster.accounts.throttling import login_failures_clear
 from foster.accounts.two_factor import (
     confirmed_device,
     demo_code_for,
@@ -34,6 +35,7 @@ from foster.accounts.two_factor import (
     two_factor_enrolment_start,
     two_factor_is_needed,
     two_factor_is_required,
+    two_factor_login_check,
     two_factor_session_verify,
 )
 from foster.core.security import client_address, request_security_event
@@ -93,38 +95,28 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:two-factor-enrol')}?{urlencode({'next': _next_url(request)})}")
     form = TwoFactorCodeForm(request.POST or None, allow_recovery=True)
     if request.method == "POST" and form.is_valid():
-        address = client_address(request)
-        lockout = login_lockout(email=user.email, address=address)
-        if lockout is not None:
-            request_security_event(request, "auth.login_refused_locked", scope=lockout.scope)
-            form.add_error("code", lockout_message(lockout))
+        check = two_factor_login_check(
+            user=user,
+            code=form.cleaned_data["code"],
+            address=client_address(request),
+            record=functools.partial(request_security_event, request),
+        )
+        if check.lockout is not None:
+            form.add_error("code", lockout_message(check.lockout))
+        elif check.method is None:
+            form.add_error("code", _("The code is not correct or was used already. Type the code your app shows now."))
         else:
-            method = two_factor_check(user=user, code=form.cleaned_data["code"])
-            if method is None:
-                request_security_event(request, "auth.two_factor.failure")
-                lockout = login_failure_record(email=user.email, address=address)
-                if lockout is not None:
-                    request_security_event(request, "auth.lockout", scope=lockout.scope)
-                    form.add_error("code", lockout_message(lockout))
-                else:
-                    form.add_error(
-                        "code", _("The code is not correct or was used already. Type the code your app shows now.")
+            two_factor_session_verify(request)
+            if check.method == "recovery":
+                messages.warning(
+                    request,
+                    _(
+                        "You used a recovery code; %(count)d are left. "
+                        "Make new ones on your two-factor page when few are left."
                     )
-            else:
-                two_factor_session_verify(request)
-                login_failures_clear(email=user.email)
-                request_security_event(request, "auth.two_factor.success", method=method)
-                if method == "recovery":
-                    request_security_event(request, "auth.recovery_code.use", left=recovery_codes_left(user))
-                    messages.warning(
-                        request,
-                        _(
-                            "You used a recovery code; %(count)d are left. "
-                            "Make new ones on your two-factor page when few are left."
-                        )
-                        % {"count": recovery_codes_left(user)},
-                    )
-                return redirect(_next_url(request))
+                    % {"count": check.recovery_codes_left},
+                )
+            return redirect(_next_url(request))
     context = {"form": form, "next": _next_url(request), "demo_code": demo_code_for(user)}
     return render(request, "accounts/two_factor_verify.html", context)
 
