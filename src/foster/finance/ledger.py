@@ -108,11 +108,21 @@ def clean_amount(value: Any, name: str = "amount_krw", *, allow_zero: bool = Fal
     return value
 
 
+def account_code(kind: str, *, program_id: object = None, company_id: object = None, source: str = "") -> str:
+    """The unique code of the account of ``kind`` for that program, company and source (ids, or
+    placeholders that SQL fills in for a bulk load)."""
+    program_part = "-" if program_id is None else program_id
+    company_part = "-" if company_id is None else company_id
+    return f"{kind}:p{program_part}:c{company_part}:{source or '-'}"
+
+
 def account_for(
     kind: str, *, program: Program | None = None, company: Company | None = None, source: str = ""
 ) -> Account:
     """The account of ``kind`` for that program, company and source, created on first use."""
-    code = f"{kind}:p{program.pk if program else '-'}:c{company.pk if company else '-'}:{source or '-'}"
+    code = account_code(
+        kind, program_id=program.pk if program else None, company_id=company.pk if company else None, source=source
+    )
     account, _created = Account.objects.get_or_create(
         code=code, defaults={"kind": kind, "program": program, "company": company, "source": source}
     )

@@ -193,7 +193,7 @@ def ledger_bulk_seed(*, entries: int, seed: int = 1) -> int:
 
     from foster.core.bulk import load_constraints_deferred, statistics_refresh
     from foster.finance.choices import AccountKind, AgreementStatus, EntryPhase, TransferKind
-    from foster.finance.ledger import account_for
+    from foster.finance.ledger import account_code, account_for
     from foster.finance.models import Account, Agreement, CompanyExposure, Entry, Transfer
 
     if connection.vendor != "postgresql":
@@ -249,14 +249,14 @@ def ledger_bulk_seed(*, entries: int, seed: int = 1) -> int:
             "SELECT setval(pg_get_serial_sequence('finance_transfer', 'id'), %s)",
             [transfer_base + TRANSFERS_PER_LOAN * loans],
         )
-        # The receivable account of every company that gets a loan (``account_for``'s code).
+        # The receivable account of every company that gets a loan, under ``account_for``'s code.
         cursor.execute(
             """
             INSERT INTO finance_account (code, kind, company_id, source, posted_krw, pending_krw)
-            SELECT DISTINCT 'loan_receivable:p-:c' || company_id || ':-', %s, company_id, '', 0, 0 FROM load_loan
+            SELECT DISTINCT replace(%s, '{company}', company_id::text), %s, company_id, '', 0, 0 FROM load_loan
             ON CONFLICT (code) DO NOTHING
             """,
-            [AccountKind.LOAN_RECEIVABLE],
+            [account_code(AccountKind.LOAN_RECEIVABLE, company_id="{company}"), AccountKind.LOAN_RECEIVABLE],
         )
         cursor.execute(
             """
