@@ -205,6 +205,19 @@ def _binary(pg_bin: str, name: str) -> str:
     return path
 
 
+def _pg_tool(target: Target, arguments: list[Any], *, failure: str) -> None:
+    """Run a PostgreSQL client tool against ``target``; a failure raises ``BackupError`` with its output."""
+    completed = subprocess.run(  # noqa: S603  # nosec B603 - our own arguments, no shell
+        [str(argument) for argument in arguments],
+        env=target.pg_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise BackupError(f"{failure}: {completed.stderr.strip()}")
+
+
 def _pg_backup(target: Target, file: Path, pg_bin: str) -> dict[str, Any]:
     """pg_dump on an exported snapshot, with the counts read in the same snapshot: the manifest
     describes exactly what the dump holds, while the site keeps writing."""
@@ -213,15 +226,11 @@ def _pg_backup(target: Target, file: Path, pg_bin: str) -> dict[str, Any]:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-        completed = subprocess.run(  # noqa: S603  # nosec B603 - our own arguments, no shell
+        _pg_tool(
+            target,
             [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", "--file", file],
-            env=target.pg_environment(),
-            capture_output=True,
-            text=True,
-            check=False,
+            failure="pg_dump failed",
         )
-        if completed.returncode != 0:
-            raise BackupError(f"pg_dump failed: {completed.stderr.strip()}")
         contents = summary(cursor, _pg_tables(cursor))
         cursor.execute("COMMIT")
     return contents
@@ -353,15 +362,11 @@ def _pg_restore(target: Target, file: Path, pg_bin: str, *, clean: bool) -> None
     arguments = [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
     if clean:
         arguments += ["--clean", "--if-exists"]
-    completed = subprocess.run(  # noqa: S603  # nosec B603 - our own arguments, no shell
+    _pg_tool(
+        target,
         [*arguments, "--dbname", target.settings["NAME"], str(file)],
-        env=target.pg_environment(),
-        capture_output=True,
-        text=True,
-        check=False,
+        failure="pg_restore failed, nothing was restored",
     )
-    if completed.returncode != 0:
-        raise BackupError(f"pg_restore failed, nothing was restored: {completed.stderr.strip()}")
 
 
 def _sqlite_restore(target: Target, file: Path) -> None:

@@ -153,22 +153,23 @@ def job_heartbeat(*, job_id: int) -> bool:
     return bool(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(lease_expires_at=_lease_until()))
 
 
-def job_finish(*, job_id: int, result: dict[str, Any], message: str = "") -> bool:
-    """Mark a job as succeeded with its result (not one that has finished already, e.g. swept)."""
+def _job_end(job_id: int, status: str, message: str, result: dict[str, Any]) -> bool:
+    """End a job that has not finished yet (one swept or cancelled meanwhile keeps its outcome)."""
     return bool(
         Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES).update(
-            status=JobStatus.SUCCEEDED, result=result, message=message, lease_expires_at=None
+            status=status, message=message, result=result, lease_expires_at=None
         )
     )
+
+
+def job_finish(*, job_id: int, result: dict[str, Any], message: str = "") -> bool:
+    """Mark a job as succeeded with its result (not one that has finished already, e.g. swept)."""
+    return _job_end(job_id, JobStatus.SUCCEEDED, message, result)
 
 
 def job_fail(*, job_id: int, message: str, result: dict[str, Any] | None = None) -> bool:
     """Mark a job as failed, saying why in words the user can act on (not one that has finished already)."""
-    return bool(
-        Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES).update(
-            status=JobStatus.FAILED, message=message, result=result or {}, lease_expires_at=None
-        )
-    )
+    return _job_end(job_id, JobStatus.FAILED, message, result or {})
 
 
 def jobs_sweep_stale(*, now: dt.datetime | None = None) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from foster.core.services import jobs_sweep_stale
 
@@ -25,8 +25,7 @@ class Command(BaseCommand):
         actions.add_parser("sweep", help="mark failed the running jobs whose lease has run out")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] != "sweep":  # pragma: no cover - argparse allows only sweep
-            raise CommandError(f"unknown action {options['action']}")
+        # argparse admits only "sweep" (a required sub-command).
         swept = jobs_sweep_stale()
         if swept:
             self.stdout.write(f"{len(swept)} stale jobs marked failed: {', '.join(map(str, swept))}")
