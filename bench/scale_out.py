@@ -27,8 +27,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -42,47 +44,6 @@ SECTION_START = "<!-- bench:scale_out:start -->"
 SECTION_END = "<!-- bench:scale_out:end -->"
 DATABASE_NAME = "foster_ops_bench"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def environment(database_url: str, redis_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "FOSTER_MODE": "test",
-        "DATABASE_URL": database_url,
-        "TASK_BACKEND": "rq",
-        "REDIS_URL": redis_url,
-        "PYTHONPATH": str(REPO),
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def start_gunicorn(workers: int, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "foster.config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--preload",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=5).status_code == 200:
-                return process
-        except requests.RequestException:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("gunicorn did not start")
 
 
 def load(base: str, seconds: float, clients: int, request: Any) -> tuple[float, int]:
@@ -158,7 +119,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--jobs", type=int, default=200)
-    parser.add_argument("--port", type=int, default=8290)
     parser.add_argument("--no-readme", action="store_true")
     options = parser.parse_args()
 
@@ -167,21 +127,24 @@ def main() -> None:
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/13"
     postgres_execute(server_url, f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
     postgres_execute(server_url, f"CREATE DATABASE \"{DATABASE_NAME}\" ENCODING 'UTF8' TEMPLATE template0")
-    env = environment(database_url, redis_url)
-    subprocess.run([sys.executable, "-m", "foster.cli", "migrate", "-v", "0"], cwd=REPO, env=env, check=True)
+    queue = {"TASK_BACKEND": "rq", "REDIS_URL": redis_url}
     sys.path.insert(0, str(REPO))
     # As common.setup_django, but this process queues the jobs on Redis (not the immediate backend).
-    os.environ.update({key: env[key] for key in ("FOSTER_MODE", "DATABASE_URL", "TASK_BACKEND", "REDIS_URL")})
+    os.environ.update({"FOSTER_MODE": "test", "DATABASE_URL": database_url, **queue})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foster.config.settings")
     import django
 
     django.setup()
 
+    # The web and worker processes are started as the process tests start them (tests/ops/processes.py).
     from tests.factories import PASSWORD, AgencyMembershipFactory, ProgramFactory
-    from tests.ops.processes import LoggedIn, log_in_both_factors
+    from tests.ops.processes import LoggedIn, environment, foster, log_in_both_factors, start_gunicorn
 
     from foster.accounts.two_factor import two_factor_demo_enrol
 
+    work_dir = Path(tempfile.mkdtemp(prefix="foster-scale-out-"))
+    env = environment(database_url, work_dir, **queue)
+    foster(["migrate", "-v", "0"], database_url, work_dir, **queue).check_returncode()
     official = AgencyMembershipFactory().user
     program = ProgramFactory(agency=official.agency_memberships.get().agency)
     secret = two_factor_demo_enrol(user=official).secret
@@ -194,8 +157,6 @@ def main() -> None:
         return session.get(f"{base}/calls/", timeout=30)
 
     def transfer(session: requests.Session, base: str, key: str) -> requests.Response:
-        if not sessions:
-            sessions.append(log_in_both_factors(base, official.email, PASSWORD, secret))
         return session.post(
             f"{base}/api/v1/finance/transfers/",
             json={"program": program.pk, "operation": "budget_fund", "source": "government", "amount_krw": 1000},
@@ -206,9 +167,11 @@ def main() -> None:
 
     rows = []
     for workers in (1, 2):
-        server = start_gunicorn(workers, options.port, env)
+        server = start_gunicorn(f"web-{workers}", database_url, work_dir, workers=workers, **queue)
         try:
-            base = f"http://127.0.0.1:{options.port}"
+            base = server.url
+            if not sessions:  # once, before the client threads start (a code is accepted once)
+                sessions.append(log_in_both_factors(base, official.email, PASSWORD, secret))
             for label, request in [
                 ("GET /healthz/ (baseline)", healthz),
                 ("GET /calls/ (public page)", calls),
@@ -219,8 +182,7 @@ def main() -> None:
                 rows.append((label, f"{workers} gunicorn", rate, errors))
                 print(f"{label:32} {workers} gunicorn workers: {rate:7.1f}/s ({errors} errors)", flush=True)
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            server.stop()
 
     from foster.finance.reconcile import ledger_reconcile
 
@@ -235,6 +197,7 @@ def main() -> None:
     if not options.no_readme:
         write_readme(rows, options, load_average, differences)
     postgres_execute(server_url, f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+    shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def write_readme(rows: list[tuple[str, str, float, int]], options: argparse.Namespace, load: float, diff: int) -> None:
