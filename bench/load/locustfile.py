@@ -32,6 +32,7 @@ import os
 import random
 import re
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,16 @@ class FosterUser(HttpUser):
                 response.failure(f"form not accepted: HTTP {response.status_code}")
             return response
 
+    def edit_and_save(
+        self, path: str, value: Callable[[str, str, dict[str, str]], str], *, opened: str, saved: str
+    ) -> None:
+        """Open the form at ``path``, fill each field with ``value(field, current, attributes)`` and
+        save it (``action=save``), as a person editing a draft does."""
+        page = self.client.get(path, name=opened)
+        data = [(field, value(field, current, attributes)) for field, current, attributes in form_fields(page.text)]
+        data.append(("action", "save"))
+        self.post_form(path, data, name=saved)
+
     def log_in(self, email: str) -> None:
         """Log in with e-mail and password and, for officials and planners, the authenticator's
         code (the one place that knows how; see the module docstring)."""
@@ -242,15 +253,15 @@ class CompanyMember(FosterUser):
     def save_draft(self) -> None:
         if not self.application:
             return
-        path = f"/applications/{self.application}/edit/"
-        page = self.client.get(path, name="member: open draft")
-        data = []
-        for field, value, attributes in form_fields(page.text):
+
+        def value(field: str, value: str, attributes: dict[str, str]) -> str:
             if field == "title" or (attributes.get("type", "text") == "text" and not value):
-                value = f"AI 품질 검사 고도화 {random.randint(1, 999)}"
-            data.append((field, value))
-        data.append(("action", "save"))
-        self.post_form(path, data, name="member: save draft")
+                return f"AI 품질 검사 고도화 {random.randint(1, 999)}"
+            return value
+
+        self.edit_and_save(
+            f"/applications/{self.application}/edit/", value, opened="member: open draft", saved="member: save draft"
+        )
 
 
 class Reviewer(FosterUser):
@@ -272,18 +283,21 @@ class Reviewer(FosterUser):
     def score(self) -> None:
         if not self.assignments:
             return
-        path = f"/reviews/assignments/{random.choice(self.assignments)}/"
-        page = self.client.get(path, name="reviewer: open score sheet")
-        data = []
-        for field, value, attributes in form_fields(page.text):
+
+        def value(field: str, value: str, attributes: dict[str, str]) -> str:
             if field.startswith("score_"):
                 low, high = float(attributes.get("min") or 0), float(attributes.get("max") or 10)
-                value = str(int(random.uniform(low, high)))
-            elif field == "comment":
-                value = "기술성이 우수하나 사업화 계획 보완 필요"
-            data.append((field, value))
-        data.append(("action", "save"))
-        self.post_form(path, data, name="reviewer: save scores")
+                return str(int(random.uniform(low, high)))
+            if field == "comment":
+                return "기술성이 우수하나 사업화 계획 보완 필요"
+            return value
+
+        self.edit_and_save(
+            f"/reviews/assignments/{random.choice(self.assignments)}/",
+            value,
+            opened="reviewer: open score sheet",
+            saved="reviewer: save scores",
+        )
 
 
 class Official(FosterUser):
