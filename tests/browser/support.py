@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import time
 from pathlib import Path
 from typing import Any
+
+from django.urls import reverse
 
 from foster.accounts.models import TwoFactorDevice, User
 from foster.accounts.two_factor import (
@@ -105,10 +108,6 @@ def log_in_here(page: Any, email: str, password: str) -> None:
 
 def log_in_from_home(page: Any, email: str, password: str) -> None:
     """From the home page, the header's log-in link, then the log-in form (``log_in_here``); back home."""
-    import re
-
-    from django.urls import reverse
-
     page.goto("/")
     click_and_load(page, page.locator(f'header a[href^="{reverse("accounts:login")}"]').first)
     log_in_here(page, email, password)

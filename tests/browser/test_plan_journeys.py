@@ -43,7 +43,7 @@ from foster.reviews.models import ReviewAssignment, ScoreSheet
 from foster.selection.choices import ScenarioStatus
 from foster.selection.models import SelectionScenario
 from tests.applications.objects import SCHEMA
-from tests.browser.support import check_page, click_and_load, log_in_here, switch_language, translated
+from tests.browser.support import check_page, click_and_load, log_in_from_home, log_in_here, switch_language, translated
 from tests.factories import (
     PASSWORD,
     AgencyFactory,
@@ -174,9 +174,7 @@ class Journey:
         page.goto("/")
         switch_language(page, self.language)
         if email is not None:
-            click_and_load(page, page.locator(f'header a[href^="{reverse("accounts:login")}"]').first)
-            log_in_here(page, email, PASSWORD)
-            page.wait_for_url(re.compile(r"/$"))
+            log_in_from_home(page, email, PASSWORD)
         return page
 
     def t(self, text: str) -> str:
