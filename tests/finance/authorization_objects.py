@@ -110,6 +110,7 @@ def _approve_form(user: User | None, program: Any) -> dict[str, Any]:
     _fund_if_allowed(user, program)
     return {
         "idempotency_key": "authz-approve",
+        "reference": "AUTHZ-1",
         "business_registration_number": CompanyFactory().business_registration_number,
         "instrument": "loan",
         "amount_krw": 1_000_000,

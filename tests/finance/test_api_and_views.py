@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from foster.accounts.models import User
 from foster.finance.choices import Instrument, TransferKind
@@ -106,9 +108,10 @@ def test_the_approval_form_posts_once_on_double_submit(
 ) -> None:
     client = api_client(official)
     url = reverse("finance:agreement-approve", args=[loan_program.pk])
-    key = client.get(url).context["form"].initial["idempotency_key"]
+    initial = client.get(url).context["form"].initial
     body = {
-        "idempotency_key": key,
+        "idempotency_key": initial["idempotency_key"],
+        "reference": initial["reference"],
         "business_registration_number": borrower.business_registration_number,
         "instrument": "guarantee",
         "amount_krw": 500_000_000,
@@ -117,7 +120,62 @@ def test_the_approval_form_posts_once_on_double_submit(
     }
     first, second = client.post(url, body), client.post(url, body)
     assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
-    assert Agreement.objects.count() == 1
+    assert Agreement.objects.get().reference == f"{timezone.localdate().year}-P{loan_program.pk}-0001"
+
+
+def test_the_approval_form_suggests_the_next_number_and_refuses_one_in_use(
+    official: User, loan_program: Program, borrower: Company
+) -> None:
+    client = api_client(official)
+    url = reverse("finance:agreement-approve", args=[loan_program.pk])
+    year = timezone.localdate().year
+    agreement_approve(
+        user=official,
+        key="api-key",
+        reference=f"{year}-P{loan_program.pk}-0001",
+        program=loan_program,
+        company=borrower,
+        instrument=Instrument.GUARANTEE,
+        amount_krw=10**8,
+    )
+    assert client.get(url).context["form"].initial["reference"] == f"{year}-P{loan_program.pk}-0002"
+    body = {
+        "idempotency_key": "page-key",
+        "reference": f" {year}-P{loan_program.pk}-0001 ",
+        "business_registration_number": borrower.business_registration_number,
+        "instrument": "guarantee",
+        "amount_krw": 500_000_000,
+    }
+    taken = client.post(url, body)
+    assert taken.status_code == 200
+    assert f"{year}-P{loan_program.pk}-0001" in str(taken.context["form"].errors["reference"])
+    assert Agreement.objects.count() == 1 and Transfer.objects.filter(agreement__isnull=False).count() == 1
+    blank = client.post(url, {**body, "idempotency_key": "page-key-2", "reference": "  "})
+    assert blank.status_code == 200 and "reference" in blank.context["form"].errors
+    typed = client.post(url, {**body, "idempotency_key": "page-key-3", "reference": "융자-2026-17"})
+    assert typed.status_code == 302
+    agreement = Agreement.objects.get(reference="융자-2026-17")
+    page = client.get(reverse("finance:agreement-detail", args=[agreement.pk])).content.decode()
+    assert "융자-2026-17" in page and "page-key-3" not in page
+
+
+def test_an_api_approval_without_a_reference_is_known_by_its_key(
+    official: User, loan_program: Program, borrower: Company
+) -> None:
+    outcome = agreement_approve(
+        user=official, key="client-17", program=loan_program, company=borrower, instrument="guarantee", amount_krw=10**8
+    )
+    assert outcome.transfer.agreement is not None and outcome.transfer.agreement.reference == "client-17"
+    with pytest.raises(ValidationError) as refused:
+        agreement_approve(
+            user=official,
+            key="k" * 81,
+            program=loan_program,
+            company=borrower,
+            instrument="guarantee",
+            amount_krw=10**8,
+        )
+    assert "reference" in refused.value.message_dict and Agreement.objects.count() == 1
 
 
 def test_monitors_link_to_transfers(official: User, loan_program: Program, borrower: Company) -> None:

@@ -144,6 +144,7 @@ def test_the_pages_compute_the_schedule_and_the_interest(
         reverse("finance:agreement-approve", args=[loan_program.pk]),
         {
             "idempotency_key": "page-loan",
+            "reference": "2026-LOAN-0001",
             "business_registration_number": borrower.business_registration_number,
             "instrument": "loan",
             "amount_krw": 365 * MILLION,
@@ -169,6 +170,7 @@ def test_the_pages_compute_the_schedule_and_the_interest(
         reverse("finance:agreement-approve", args=[loan_program.pk]),
         {
             "idempotency_key": "page-loan-2",
+            "reference": "2026-LOAN-0002",
             "business_registration_number": borrower.business_registration_number,
             "instrument": "loan",
             "amount_krw": MILLION,

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from foster.core.api import service_errors_as_api_errors
 from foster.finance.choices import FundingSource, Instrument, RepaymentMethod
 from foster.finance.ledger import IdempotencyConflict, Outcome
-from foster.finance.models import Agreement, Entry, ScheduleItem, Transfer
+from foster.finance.models import REFERENCE_MAX_LENGTH, Agreement, Entry, ScheduleItem, Transfer
 from foster.finance.selectors import (
     agreement_queryset_for,
     finance_company_queryset_for,
@@ -123,6 +123,13 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 class ApproveSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=200, required=False)
+    reference = serializers.CharField(
+        max_length=REFERENCE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The agency's own agreement number (unique); the idempotency key when omitted.",
+    )
     program = ScopedPrimaryKeyField(finance_program_queryset_for)
     company = ScopedPrimaryKeyField(finance_company_queryset_for)
     instrument = serializers.ChoiceField(choices=Instrument.choices)
@@ -189,6 +196,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 outcome = agreement_approve(
                     user=request.user,
                     key=key,
+                    reference=data["reference"],
                     program=data["program"],
                     company=data["company"],
                     instrument=data["instrument"],
@@ -227,6 +235,13 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 class ProgramMoneySerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=200, required=False)
+    reference = serializers.CharField(
+        max_length=REFERENCE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The agency's own agreement number (unique); the idempotency key when omitted.",
+    )
     program = ScopedPrimaryKeyField(finance_program_queryset_for)
     operation = serializers.ChoiceField(choices=list(PROGRAM_MONEY_SERVICES))
     source = serializers.ChoiceField(choices=[FundingSource.GOVERNMENT, FundingSource.PRIVATE])  # type: ignore[assignment]  # a field named "source"; the metaclass takes it out of the class

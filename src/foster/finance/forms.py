@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from foster.finance.choices import FundingSource, Instrument, RepaymentMethod
+from foster.finance.models import REFERENCE_MAX_LENGTH
 
 
 def new_key() -> str:
@@ -20,6 +21,11 @@ def new_key() -> str:
 
 class AgreementApproveForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    reference = forms.CharField(
+        label=_("Agreement number"),
+        max_length=REFERENCE_MAX_LENGTH,
+        help_text=_("Your agency's number for this agreement; the next free one is suggested."),
+    )
     business_registration_number = forms.CharField(label=_("Business registration number"), max_length=20)
     instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices)
     amount_krw = forms.IntegerField(label=_("Amount (KRW)"), min_value=1)

@@ -81,6 +81,9 @@ class Account(models.Model):
         return self.posted_krw + self.pending_krw
 
 
+REFERENCE_MAX_LENGTH = 80
+
+
 class Agreement(models.Model):
     """A loan, guarantee, grant or R&D agreement between a program and a company.
 
@@ -93,7 +96,7 @@ class Agreement(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="finance_agreements")
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="finance_agreements")
     instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices)
-    reference = models.CharField(_("reference"), max_length=80, unique=True)
+    reference = models.CharField(_("reference"), max_length=REFERENCE_MAX_LENGTH, unique=True)
     amount_krw = models.BigIntegerField(_("amount (KRW)"))
     interest_rate_basis_points = models.PositiveIntegerField(_("interest rate (basis points a year)"), default=0)
     private_matched_krw = models.BigIntegerField(_("private investment matched (KRW)"), default=0)

@@ -127,6 +127,16 @@ def exposure_import_queryset_for(user: Any) -> QuerySet[ExposureImport]:
     return ExposureImport.objects.filter(created_by=user)
 
 
+def suggested_agreement_reference(program: Program, on: dt.date | None = None) -> str:
+    """The next free agreement number of ``program`` in ``on``'s year: ``2026-P12-0003``."""
+    prefix = f"{(on or timezone.localdate()).year}-P{program.pk}-"
+    taken = set(Agreement.objects.filter(reference__startswith=prefix).values_list("reference", flat=True))
+    number = len(taken) + 1
+    while f"{prefix}{number:04d}" in taken:
+        number += 1
+    return f"{prefix}{number:04d}"
+
+
 def program_accounts(program: Program) -> QuerySet[Account]:
     return Account.objects.filter(program=program).order_by("kind", "source")
 

@@ -41,7 +41,7 @@ from foster.finance.ledger import (
     clean_amount,
     transfer_execute,
 )
-from foster.finance.models import Account, Agreement, Entry, ScheduleItem, Transfer
+from foster.finance.models import REFERENCE_MAX_LENGTH, Account, Agreement, Entry, ScheduleItem, Transfer
 from foster.finance.selectors import exposure_cap_for_program
 from foster.programs.choices import ProgramType
 from foster.programs.models import Program
@@ -261,13 +261,20 @@ def agreement_approve(
     private_matched_krw: int = 0,
     schedule: Sequence[ScheduleLine] = (),
     loan_terms: LoanScheduleTerms | None = None,
+    reference: str = "",
 ) -> Outcome:
     """Approve an agreement: reserve ``amount_krw`` of the program's budget (pending) and, for loans
     and guarantees, count it against the company's exposure cap at once. Refused (and recorded as
     the key's outcome) when the budget or the cap has no room. High-risk R&D needs private
     investment of at least the program's matching ratio times the amount. A loan given
-    ``loan_terms`` gets its schedule computed (``loan_schedule_lines``) instead of a typed one."""
+    ``loan_terms`` gets its schedule computed (``loan_schedule_lines``) instead of a typed one.
+    ``reference`` is the agency's own number for the agreement (unique); without one the key is used."""
     _check_manage(user, program)
+    reference = reference.strip() or key
+    if len(reference) > REFERENCE_MAX_LENGTH:
+        raise ValidationError(
+            {"reference": [_("Use at most %(limit)s characters for the reference.") % {"limit": REFERENCE_MAX_LENGTH}]}
+        )
     amount = clean_amount(amount_krw)
     instrument = _instrument_for(program, instrument)
     matched = clean_amount(private_matched_krw, "private_matched_krw", allow_zero=True)
@@ -301,11 +308,20 @@ def agreement_approve(
     cap = exposure_cap_for_program(program)
 
     def plan() -> TransferPlan:
+        if Agreement.objects.filter(reference=reference).exists():
+            raise ValidationError(
+                {
+                    "reference": [
+                        _("Another agreement already has the reference %(reference)s; enter a different one.")
+                        % {"reference": reference}
+                    ]
+                }
+            )
         agreement = Agreement.objects.create(
             program=program,
             company=company,
             instrument=instrument,
-            reference=key,
+            reference=reference,
             amount_krw=amount,
             interest_rate_basis_points=interest_rate_basis_points,
             private_matched_krw=matched,
@@ -338,7 +354,7 @@ def agreement_approve(
             exposure_krw=amount if counts_as_exposure else 0,
             cap_krw=cap,
             floor_accounts=frozenset({budget.pk}),
-            description=_("Approval of %(reference)s") % {"reference": key},
+            description=_("Approval of %(reference)s") % {"reference": reference},
             after=lambda transfer: _set_reservation(agreement, transfer),
         )
 
@@ -352,6 +368,8 @@ def agreement_approve(
         "matched": matched,
         "schedule": [[item.kind, item.due_on.isoformat(), item.principal_krw, item.interest_krw] for item in schedule],
     }
+    if reference != key:  # a key's request from before references could be typed keeps its fingerprint
+        request["reference"] = reference
     if loan_terms is not None:
         request["terms"] = [loan_terms.method, loan_terms.term_months, loan_terms.grace_months]
     return transfer_execute(key=key, request=request, plan=plan, actor=user, audit_action="finance.agreement_approve")

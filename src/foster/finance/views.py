@@ -50,6 +50,7 @@ from foster.finance.selectors import (
     liquidity_share_monitor,
     program_accounts,
     rnd_share_monitor,
+    suggested_agreement_reference,
     transfer_queryset_for,
 )
 from foster.finance.services import (
@@ -161,7 +162,10 @@ def agreement_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(finance_program_queryset_for(request.user), pk=pk)
     if not request.user.has_perm("finance.manage_program_money", program):
         raise PermissionDenied
-    form = AgreementApproveForm(request.POST or None, initial={"idempotency_key": new_key()})
+    form = AgreementApproveForm(
+        request.POST or None,
+        initial={"idempotency_key": new_key(), "reference": suggested_agreement_reference(program)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -175,6 +179,7 @@ def agreement_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
             return agreement_approve(
                 user=request.user,
                 key=data["idempotency_key"],
+                reference=data["reference"],
                 program=program,
                 company=company,
                 instrument=data["instrument"],
