@@ -201,6 +201,17 @@ PAYLOADS: dict[tuple[str, str], Any] = {
         "region": "",
         "hours": 8,
     },
+    ("learning:course-update", "POST"): lambda user, obj: {
+        "title_ko": "AI 도입 전략 (개정)",
+        "title_en": "AI adoption strategy (revised)",
+        "topic": "ai_strategy",
+        "area": "strategy",
+        "level": "beginner",
+        "audience": "executives",
+        "delivery": "online",
+        "region": "",
+        "hours": 12,
+    },
     ("learning:session-create", "POST"): lambda user, obj: {
         "starts_at": _future(30, 10),
         "ends_at": _future(30, 17),

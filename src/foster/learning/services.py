@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -168,13 +168,8 @@ def _choice(errors: dict[str, list[str]], name: str, value: str, choices: Any, *
         errors.setdefault(name, []).append(_("Choose one of the listed values."))
 
 
-def course_create(*, user: Any, agency: Agency, data: CourseData) -> Course:
-    """A new course of ``agency`` (its officials only); its code is made from the agency and a number."""
-    _require(user, "learning.manage_courses", None, _("Only agency officials create courses."))
-    from foster.accounts.permissions import works_for_agency
-
-    if not works_for_agency(user, agency.pk):
-        raise PermissionDenied(_("Only the agency's officials create its courses."))
+def _course_errors(data: CourseData) -> dict[str, list[str]]:
+    """What is wrong with ``data`` for a course, by field (empty when nothing)."""
     errors: dict[str, list[str]] = {}
     if not data.title_ko.strip():
         errors["title_ko"] = [_("Give the course a Korean title.")]
@@ -188,6 +183,39 @@ def course_create(*, user: Any, agency: Agency, data: CourseData) -> Course:
         errors.setdefault("region", []).append(_("An on-site course needs a region."))
     if not 1 <= data.hours <= 400:
         errors["hours"] = [_("Enter between 1 and 400 hours.")]
+    return errors
+
+
+def _course_fields(data: CourseData) -> dict[str, Any]:
+    """The course's stored fields from ``data`` (texts trimmed; a region only for on-site courses)."""
+    return {
+        "title_ko": data.title_ko.strip(),
+        "title_en": data.title_en.strip(),
+        "summary_ko": data.summary_ko.strip(),
+        "summary_en": data.summary_en.strip(),
+        "topic": data.topic,
+        "area": data.area,
+        "level": data.level,
+        "audience": data.audience,
+        "delivery": data.delivery,
+        "region": data.region if data.delivery == Delivery.ON_SITE else "",
+        "hours": data.hours,
+    }
+
+
+def course_data_of(course: Course) -> CourseData:
+    """``course``'s fields as ``CourseData`` (the edit form's starting values)."""
+    return CourseData(**{field.name: getattr(course, field.name) for field in fields(CourseData)})
+
+
+def course_create(*, user: Any, agency: Agency, data: CourseData) -> Course:
+    """A new course of ``agency`` (its officials only); its code is made from the agency and a number."""
+    _require(user, "learning.manage_courses", None, _("Only agency officials create courses."))
+    from foster.accounts.permissions import works_for_agency
+
+    if not works_for_agency(user, agency.pk):
+        raise PermissionDenied(_("Only the agency's officials create its courses."))
+    errors = _course_errors(data)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -196,23 +224,37 @@ def course_create(*, user: Any, agency: Agency, data: CourseData) -> Course:
         while Course.objects.filter(code=code).exists():
             number += 1
             code = f"{agency.code}-course-{number}"
-        course = Course.objects.create(
-            agency=agency,
-            code=code,
-            title_ko=data.title_ko.strip(),
-            title_en=data.title_en.strip(),
-            summary_ko=data.summary_ko.strip(),
-            summary_en=data.summary_en.strip(),
-            topic=data.topic,
-            area=data.area,
-            level=data.level,
-            audience=data.audience,
-            delivery=data.delivery,
-            region=data.region if data.delivery == Delivery.ON_SITE else "",
-            hours=data.hours,
-        )
+        course = Course.objects.create(agency=agency, code=code, **_course_fields(data))
         audit_event_record(actor=user, action="learning.course_create", target=course, changes={"code": code})
     return course
+
+
+def course_update(*, user: Any, course: Course, data: CourseData) -> Course:
+    """Change ``course``'s description (officials of its agency); the audit trail keeps each changed
+    field's old and new value. Its code, agency and sessions stay; an on-site course's sessions
+    keep their venues when it goes online."""
+    _require(user, "learning.manage_courses", None, _("Only agency officials change courses."))
+    from foster.accounts.permissions import works_for_agency
+
+    if not works_for_agency(user, course.agency_id):
+        raise PermissionDenied(_("Only the course's agency's officials change it."))
+    errors = _course_errors(data)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        changes = {
+            name: [getattr(locked, name), value]
+            for name, value in _course_fields(data).items()
+            if getattr(locked, name) != value
+        }
+        if not changes:
+            return locked
+        for name, (_old, value) in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(changes))
+        audit_event_record(actor=user, action="learning.course_update", target=locked, changes=changes)
+    return locked
 
 
 def session_create(

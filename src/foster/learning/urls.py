@@ -8,6 +8,7 @@ urlpatterns = [
     path("courses/", views.course_calendar, name="course-calendar"),
     path("courses/new/", views.course_create_view, name="course-create"),
     path("courses/<int:pk>/", views.course_detail, name="course-detail"),
+    path("courses/<int:pk>/edit/", views.course_update_view, name="course-update"),
     path("courses/<int:pk>/sessions/new/", views.session_create_view, name="session-create"),
     path("sessions/<int:pk>/enrol/", views.session_enrol, name="session-enrol"),
     path("sessions/<int:pk>/attendance/", views.session_attendance, name="session-attendance"),

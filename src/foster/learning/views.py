@@ -6,6 +6,7 @@ through one service; a refusal comes back on the form and changes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -70,6 +71,8 @@ from foster.learning.services import (
     consulting_request_create,
     consulting_session_add,
     course_create,
+    course_data_of,
+    course_update,
     diagnostic_submit,
     enrolment_cancel,
     enrolment_create,
@@ -344,6 +347,26 @@ def course_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The course was created. Add its sessions."))
             return redirect("learning:course-detail", pk=course.pk)
     return render(request, "learning/course_form.html", {"form": form, "agency": agency})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    course = course_queryset().filter(pk=pk).first()
+    if course is None:
+        raise Http404(_("No such course."))
+    if not (request.user.has_perm("learning.manage_courses") and course.agency_id in agency_ids_of(request.user)):
+        raise PermissionDenied
+    form = CourseForm(request.POST or None, initial=dataclasses.asdict(course_data_of(course)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            course_update(user=request.user, course=course, data=form.to_data())
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("The course was saved."))
+            return redirect("learning:course-detail", pk=course.pk)
+    return render(request, "learning/course_form.html", {"form": form, "agency": course.agency, "course": course})
 
 
 @login_required
