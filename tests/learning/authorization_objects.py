@@ -12,7 +12,8 @@ or for an official someone's in a course of their agency (own); someone else's e
 ``consulting``: a request of the user's company, assigned to the user as consultant, or sent to the
 official's agency (own); another company's to another agency with another consultant (other).
 ``assigned-consulting`` is the same with a consultant assigned and one session recorded;
-``closed-consulting`` the same closed with a report.
+``closed-consulting`` the same closed with a report. ``consultant``: an expert in the official's
+agency's pool (own) or in another agency's (other).
 """
 
 from __future__ import annotations
@@ -161,7 +162,14 @@ def consulting(user: User | None, variant: str, status: str = ConsultingStatus.R
     return found
 
 
+def consultant(user: User | None, variant: str) -> Consultant | None:
+    """A consultant in the official's agency's pool (own) or in another agency's (other)."""
+    agency = _agency_of(user) if variant == "own" else AgencyFactory()
+    return ConsultantFactory(agency=agency) if agency else None
+
+
 OBJECT_BUILDERS = {
+    "consultant": lambda world, variant: consultant(world.user, variant),
     "agency-course": lambda world, variant: agency_course(world.user, variant),
     "upcoming-session": lambda world, variant: upcoming_session(world.user, variant),
     "agency-session": lambda world, variant: agency_session(world.user, variant),
@@ -240,6 +248,14 @@ PAYLOADS: dict[tuple[str, str], Any] = {
         "bio": "",
     },
     ("learning:consulting-assign", "POST"): lambda user, obj: {},
+    ("learning:consultant-update", "POST"): lambda user, obj: {
+        "expertise_areas": ["data", "strategy"],
+        "sectors": "C J",
+        "regions": [],
+        "load_limit": 5,
+        "bio": "",
+        "is_active": "on",
+    },
     ("api:learning-diagnostic-list", "POST"): lambda user, obj: {
         "company": obj.pk if obj else None,
         "answers": all_answers(3),

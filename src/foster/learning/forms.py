@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from foster.core.i18n import in_language
 from foster.learning import questionnaire
 from foster.learning.choices import Area, Audience, CourseLevel, CourseTopic, Delivery
+from foster.learning.models import Consultant
 from foster.learning.services import ConsultantData, ConsultingRequestData, CourseData
 from foster.registry.choices import Region
 
@@ -148,6 +150,36 @@ class ConsultantForm(forms.Form):
             load_limit=data["load_limit"],
             bio=data.get("bio") or "",
         )
+
+
+class ConsultantEditForm(ConsultantForm):
+    """A pooled expert's details and whether they take new requests (the expert stays: no e-mail)."""
+
+    is_active = forms.BooleanField(
+        label=_("Takes new requests"),
+        required=False,
+        help_text=_("Untick to pause new assignments; requests already assigned stay with the consultant."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["email"]
+        self.fields["load_limit"].help_text = _("A limit below the open requests only holds back new ones.")
+
+    @staticmethod
+    def initial_of(consultant: Consultant) -> dict[str, Any]:
+        return {
+            "expertise_areas": consultant.expertise_areas,
+            "sectors": " ".join(consultant.sectors),
+            "regions": consultant.regions,
+            "load_limit": consultant.load_limit,
+            "bio": consultant.bio,
+            "is_active": consultant.is_active,
+        }
+
+    def to_data(self) -> ConsultantData:
+        self.cleaned_data["email"] = ""
+        return replace(super().to_data(), is_active=bool(self.cleaned_data.get("is_active")))
 
 
 class ConsultingRequestForm(forms.Form):

@@ -517,6 +517,31 @@ class ConsultantData:
     regions: list[str]
     load_limit: int
     bio: str = ""
+    is_active: bool = True
+
+
+def _consultant_errors(data: ConsultantData) -> dict[str, list[str]]:
+    """What is wrong with a consultant's areas, regions and load limit, by field."""
+    errors: dict[str, list[str]] = {}
+    if not data.expertise_areas or any(area not in Area.values for area in data.expertise_areas):
+        errors["expertise_areas"] = [_("Choose at least one area of expertise.")]
+    if any(region not in Region.values for region in data.regions):
+        errors["regions"] = [_("Choose regions from the list.")]
+    if not 1 <= data.load_limit <= 50:
+        errors["load_limit"] = [_("Enter between 1 and 50 open requests.")]
+    return errors
+
+
+def _consultant_fields(data: ConsultantData) -> dict[str, Any]:
+    """The consultant's stored fields from ``data`` (areas in the questionnaire's order, sectors upper-cased)."""
+    return {
+        "expertise_areas": sorted(set(data.expertise_areas), key=Area.values.index),
+        "sectors": sorted({sector.strip().upper() for sector in data.sectors if sector.strip()}),
+        "regions": sorted(set(data.regions)),
+        "load_limit": data.load_limit,
+        "bio": data.bio.strip(),
+        "is_active": data.is_active,
+    }
 
 
 def consultant_add(*, user: Any, agency: Agency, data: ConsultantData) -> Consultant:
@@ -534,29 +559,43 @@ def consultant_add(*, user: Any, agency: Agency, data: ConsultantData) -> Consul
         errors["email"] = [_("Consultants are outside experts: the user must have the reviewer role.")]
     elif Consultant.objects.filter(agency=agency, user=expert).exists():
         errors["email"] = [_("This expert is already in the pool.")]
-    if not data.expertise_areas or any(area not in Area.values for area in data.expertise_areas):
-        errors["expertise_areas"] = [_("Choose at least one area of expertise.")]
-    if any(region not in Region.values for region in data.regions):
-        errors["regions"] = [_("Choose regions from the list.")]
-    if not 1 <= data.load_limit <= 50:
-        errors["load_limit"] = [_("Enter between 1 and 50 open requests.")]
+    errors.update(_consultant_errors(data))
     if errors:
         raise ValidationError(errors)
     assert expert is not None
     with transaction.atomic():
-        consultant = Consultant.objects.create(
-            agency=agency,
-            user=expert,
-            expertise_areas=sorted(set(data.expertise_areas), key=Area.values.index),
-            sectors=sorted({sector.strip().upper() for sector in data.sectors if sector.strip()}),
-            regions=sorted(set(data.regions)),
-            load_limit=data.load_limit,
-            bio=data.bio.strip(),
-        )
+        consultant = Consultant.objects.create(agency=agency, user=expert, **_consultant_fields(data))
         audit_event_record(
             actor=user, action="learning.consultant_add", target=consultant, changes={"user": expert.email}
         )
     return consultant
+
+
+def consultant_update(*, user: Any, consultant: Consultant, data: ConsultantData) -> Consultant:
+    """Change a consultant's areas, sectors, regions, load limit, profile, and whether they take new
+    requests (officials of the pool's agency; ``data.email`` is not used: the expert stays). Requests
+    already assigned stay with them; a lower limit or a pause only holds back new assignments.
+    Each changed field is audited with its old and new value."""
+    from foster.accounts.permissions import works_for_agency
+
+    if not works_for_agency(user, consultant.agency_id):
+        raise PermissionDenied(_("Only the agency's officials manage its consultant pool."))
+    errors = _consultant_errors(data)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Consultant.objects.select_for_update().get(pk=consultant.pk)
+        changes = {
+            name: [getattr(locked, name), value]
+            for name, value in _consultant_fields(data).items()
+            if getattr(locked, name) != value
+        }
+        if changes:
+            for name, (_old, value) in changes.items():
+                setattr(locked, name, value)
+            locked.save(update_fields=list(changes))
+            audit_event_record(actor=user, action="learning.consultant_update", target=locked, changes=changes)
+    return locked
 
 
 @dataclass(frozen=True)

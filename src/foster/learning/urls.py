@@ -20,6 +20,7 @@ urlpatterns = [
     path("diagnostics/<int:pk>/", views.diagnostic_detail, name="diagnostic-detail"),
     path("companies/<int:pk>/consulting/new/", views.consulting_request, name="consulting-request"),
     path("consulting/pool/", views.consulting_pool, name="consulting-pool"),
+    path("consulting/pool/<int:pk>/", views.consultant_update_view, name="consultant-update"),
     path("consulting/assign/", views.consulting_assign_view, name="consulting-assign"),
     path("consulting/<int:pk>/", views.consulting_detail, name="consulting-detail"),
     path("consulting/<int:pk>/sessions/", views.consulting_session_add_view, name="consulting-session-add"),

@@ -31,6 +31,7 @@ from foster.learning.choices import Area, ConsultingStatus, EnrolmentStatus
 from foster.learning.forms import (
     AttendanceForm,
     CalendarFilterForm,
+    ConsultantEditForm,
     ConsultantForm,
     ConsultingCloseForm,
     ConsultingFeedbackForm,
@@ -65,6 +66,7 @@ from foster.learning.services import (
     attendance_mark,
     certificate_code_display,
     consultant_add,
+    consultant_update,
     consulting_assign,
     consulting_close,
     consulting_feedback,
@@ -696,6 +698,27 @@ def consulting_pool(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "learning/consulting_pool.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultant_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a pooled consultant's details, or pause their new assignments (the pool's agency)."""
+    if not request.user.has_perm("learning.manage_consulting"):
+        raise PermissionDenied
+    consultant = consultant_queryset_for(request.user).filter(pk=pk).first()  # the official's pools only
+    if consultant is None:
+        raise Http404(_("No such consultant."))
+    form = ConsultantEditForm(request.POST or None, initial=ConsultantEditForm.initial_of(consultant))
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultant_update(user=request.user, consultant=consultant, data=form.to_data())
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("The consultant's details were saved."))
+            return redirect("learning:consulting-pool")
+    return render(request, "learning/consultant_form.html", {"form": form, "consultant": consultant})
 
 
 @login_required

@@ -1,6 +1,7 @@
-"""An agency official corrects a course's description: the page starts from the stored values,
-saves only what changed (each change audited with its old and new value), refuses bad input on
-its field, and refuses officials of other agencies; a refused edit changes nothing."""
+"""An agency official corrects a course's description or a pooled consultant's details (or pauses
+their new assignments): the page starts from the stored values, saves only what changed (each
+change audited with its old and new value), refuses bad input on its field, and refuses officials
+of other agencies; a refused edit changes nothing."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from django.urls import reverse
 
 from foster.accounts.models import Agency, User
 from foster.core.models import AuditEvent
-from foster.learning.models import Course
-from foster.learning.services import course_data_of, course_update
-from tests.factories import AgencyMembershipFactory
-from tests.learning.factories import CourseFactory, SessionFactory
+from foster.learning.choices import ConsultingStatus
+from foster.learning.models import Consultant, ConsultingRequest, Course
+from foster.learning.services import consulting_assign, course_data_of, course_update
+from tests.factories import AgencyMembershipFactory, CompanyFactory
+from tests.learning.factories import ConsultantFactory, CourseFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,64 @@ def test_another_agencys_official_may_not_edit(agency: Agency) -> None:
         reverse("learning:course-update", args=[course.pk])
         not in client.get(reverse("learning:course-detail", args=[course.pk])).content.decode()
     )
+
+
+def _consultant_body(**changes: Any) -> dict[str, Any]:
+    return {
+        "expertise_areas": ["data"],
+        "sectors": "c, j",
+        "regions": ["seoul"],
+        "load_limit": 2,
+        "bio": "  제조 데이터 분석 15년  ",
+        "is_active": "on",
+        **changes,
+    }
+
+
+def test_an_official_edits_a_consultant_and_pauses_new_assignments(agency: Agency, official: User) -> None:
+    consultant = ConsultantFactory(agency=agency, expertise_areas=["strategy"], load_limit=3)
+    client = Client()
+    client.force_login(official)
+    pool = client.get(reverse("learning:consulting-pool")).content.decode()
+    url = reverse("learning:consultant-update", args=[consultant.pk])
+    assert url in pool
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"].initial["load_limit"] == 3
+    assert "email" not in page.context["form"].fields
+    answer = client.post(url, _consultant_body())
+    assert answer.status_code == 302
+    consultant.refresh_from_db()
+    assert (consultant.expertise_areas, consultant.sectors, consultant.regions) == (["data"], ["C", "J"], ["seoul"])
+    assert (consultant.load_limit, consultant.bio, consultant.is_active) == (2, "제조 데이터 분석 15년", True)
+    event = AuditEvent.objects.get(action="learning.consultant_update")
+    assert event.changes["load_limit"] == [3, 2] and "is_active" not in event.changes
+
+    paused = client.post(url, {key: value for key, value in _consultant_body().items() if key != "is_active"})
+    assert paused.status_code == 302
+    consultant.refresh_from_db()
+    assert consultant.is_active is False
+    waiting = ConsultingRequest.objects.create(
+        company=CompanyFactory(), agency=agency, topic="data", problem="재고 데이터가 흩어져 있습니다."
+    )
+    with pytest.raises(ValidationError):  # the paused consultant was the pool's only one
+        consulting_assign(user=official, agency=agency)
+    waiting.refresh_from_db()
+    assert waiting.status == ConsultingStatus.REQUESTED and waiting.consultant is None
+
+
+def test_a_consultant_edit_with_bad_input_or_from_another_agency_changes_nothing(
+    agency: Agency, official: User
+) -> None:
+    consultant = ConsultantFactory(agency=agency)
+    before = Consultant.objects.filter(pk=consultant.pk).values().get()
+    client = Client()
+    client.force_login(official)
+    url = reverse("learning:consultant-update", args=[consultant.pk])
+    bad = client.post(url, _consultant_body(expertise_areas=[], load_limit=0))
+    assert bad.status_code == 200 and {"expertise_areas", "load_limit"} <= set(bad.context["form"].errors)
+    outsider = Client()
+    outsider.force_login(AgencyMembershipFactory().user)
+    assert outsider.get(url).status_code == 404
+    assert outsider.post(url, _consultant_body()).status_code == 404
+    assert Consultant.objects.filter(pk=consultant.pk).values().get() == before
+    assert not AuditEvent.objects.filter(action="learning.consultant_update").exists()
