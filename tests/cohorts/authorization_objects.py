@@ -3,7 +3,8 @@
 ``cohort-call``: an accelerator call with a selected application, of the official's agency (own)
 or another agency (other). ``cohort``: a cohort of such a call; ``cohort-startup`` one of its
 startups. ``invest-cohort-startup``: a cohort startup while the user's agency runs an AI fund with
-paid-in capital (own), or without any fund of the user's agency (other).
+paid-in capital (own), or without any fund of the user's agency (other). ``partner``: a partner
+organisation (the list is shared: any).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from foster.accounts.models import Agency, User
 from foster.applications.models import Application
-from foster.cohorts.models import Cohort, CohortStartup
+from foster.cohorts.models import Cohort, CohortStartup, PartnerOrganisation
 from foster.finance.services import fund_capital_call, fund_commit
 from foster.programs.choices import ProgramType
 from foster.programs.models import Call, Program
@@ -78,6 +79,9 @@ OBJECT_BUILDERS = {
     "cohort": lambda world, variant: cohort(world.user, variant),
     "cohort-startup": lambda world, variant: cohort_startup(world.user, variant),
     "invest-cohort-startup": lambda world, variant: invest_cohort_startup(world.user, variant),
+    "partner": lambda world, variant: PartnerOrganisation.objects.create(
+        name_ko="권한 대학교", name_en="Authorization University", country="US", kind="university"
+    ),
 }
 
 
@@ -108,6 +112,16 @@ PAYLOADS: dict[tuple[str, str], Any] = {
     ("cohorts:demo-day", "POST"): lambda user, obj: {"demo_day_on": "2026-06-30", "venue": "팁스타운"},
     ("cohorts:startup-story", "POST"): lambda user, obj: {"title": "시리즈 A 유치", "story": "데모데이 후 투자 유치"},
     ("cohorts:investment-add", "POST"): _investment_body,
+    ("cohorts:partner-update", "POST"): lambda user, obj: {
+        "name_ko": "권한 공과대학교",
+        "name_en": "Authorization Institute of Technology",
+        "country": "us",
+        "city": "Cambridge",
+        "kind": "university",
+        "website": "",
+        "program": "",
+        "role": "",
+    },
     ("cohorts:partner-list", "POST"): lambda user, obj: {
         "name_ko": "권한 대학교",
         "name_en": "Authorization University",

@@ -5,6 +5,7 @@ on the portal, partner organisations for overseas programs."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from foster.cohorts.services import (
     program_partner_link,
     success_story_publish,
 )
+from foster.core.models import AuditEvent
 from foster.finance.choices import AccountKind, TransferKind
 from foster.finance.ledger import TransferRefused
 from foster.finance.models import Account, Transfer
@@ -35,7 +37,7 @@ from foster.finance.selectors import ai_fund_monitor
 from foster.programs.choices import ProgramType
 from foster.programs.models import Program
 from tests.cohorts.conftest import BILLION, Accelerator
-from tests.factories import AgencyMembershipFactory, CallFactory, ProgramFactory
+from tests.factories import AgencyMembershipFactory, CallFactory, CompanyMembershipFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +182,72 @@ def test_an_overseas_program_works_with_a_partner_abroad(db: None) -> None:
     with pytest.raises(PermissionDenied):
         program_partner_link(user=other, program=program, partner=mit, role="expansion")
     assert PartnerOrganisation.objects.count() == 1
+
+
+def _partner_body(**changes: Any) -> dict[str, Any]:
+    return {
+        "name_ko": "매사추세츠 공과대학교",
+        "name_en": "Massachusetts Institute of Technology",
+        "country": "us",
+        "city": "Cambridge, MA",
+        "kind": "university",
+        "website": "https://www.mit.edu",
+        "program": "",
+        "role": "",
+        **changes,
+    }
+
+
+def test_an_official_corrects_a_partner_and_links_it_to_a_program(db: None) -> None:
+    official = AgencyMembershipFactory().user
+    program = ProgramFactory(agency=official.agency_memberships.get().agency, program_type=ProgramType.OVERSEAS)
+    partner = partner_create(
+        user=official,
+        data=PartnerData(name_ko="엠아이티", name_en="MIT", country="US", city="", kind="research_institute"),
+    )
+    client = Client()
+    client.force_login(official)
+    url = reverse("cohorts:partner-update", args=[partner.pk])
+    assert url in client.get(reverse("cohorts:partner-list")).content.decode()
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"].initial["name_en"] == "MIT"
+    answer = client.post(url, _partner_body(program=program.pk, role="joint_research"))
+    assert answer.status_code == 302
+    partner.refresh_from_db()
+    assert (partner.name_en, partner.country, partner.kind) == (
+        "Massachusetts Institute of Technology",
+        "US",
+        "university",
+    )
+    assert ProgramPartnership.objects.get().partner == partner
+    event = AuditEvent.objects.get(action="cohorts.partner_update")
+    assert event.changes["name_en"] == ["MIT", "Massachusetts Institute of Technology"]
+    assert "country" not in event.changes
+
+
+def test_a_refused_partner_edit_changes_nothing(db: None) -> None:
+    official = AgencyMembershipFactory().user
+    program = ProgramFactory(agency=official.agency_memberships.get().agency, program_type=ProgramType.OVERSEAS)
+    data = PartnerData(name_ko="엠아이티", name_en="MIT", country="US", city="", kind="university")
+    partner = partner_create(user=official, data=data)
+    partner_create(user=official, data=replace(data, name_ko="스탠퍼드", name_en="Stanford"))
+    program_partner_link(user=official, program=program, partner=partner, role="joint_research")
+    before = PartnerOrganisation.objects.filter(pk=partner.pk).values().get()
+    client = Client()
+    client.force_login(official)
+    url = reverse("cohorts:partner-update", args=[partner.pk])
+    duplicate = client.post(url, _partner_body(name_en="stanford", country="US", program=program.pk, role="expansion"))
+    assert duplicate.status_code == 200 and "name_en" in duplicate.context["form"].errors
+    linked_twice = client.post(url, _partner_body(program=program.pk, role="joint_research"))
+    assert linked_twice.status_code == 200 and linked_twice.context["form"].errors  # the new names roll back too
+    bad_country = client.post(url, _partner_body(country="U1"))
+    assert bad_country.status_code == 200 and "country" in bad_country.context["form"].errors
+    company_side = Client()
+    company_side.force_login(CompanyMembershipFactory().user)
+    assert company_side.post(url, _partner_body()).status_code == 403
+    assert PartnerOrganisation.objects.filter(pk=partner.pk).values().get() == before
+    assert ProgramPartnership.objects.count() == 1
+    assert not AuditEvent.objects.filter(action="cohorts.partner_update").exists()
 
 
 def test_the_cohort_page_records_an_investment_from_its_form(

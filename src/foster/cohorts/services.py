@@ -44,10 +44,9 @@ class PartnerData:
     website: str = ""
 
 
-def partner_create(*, user: Any, data: PartnerData) -> PartnerOrganisation:
-    """Add a partner organisation (agency officials)."""
-    if not user.has_perm("cohorts.manage_partners"):
-        raise PermissionDenied(_("Only agency officials add partner organisations."))
+def _partner_errors(data: PartnerData, partner: PartnerOrganisation | None = None) -> dict[str, list[str]]:
+    """What is wrong with ``data`` for a partner organisation (``partner`` itself, when editing, is no
+    duplicate of itself), by field."""
     errors: dict[str, list[str]] = {}
     if not data.name_en.strip():
         errors["name_en"] = [_("Give the organisation's name in English.")]
@@ -58,24 +57,61 @@ def partner_create(*, user: Any, data: PartnerData) -> PartnerOrganisation:
         errors["country"] = [_("Enter the two-letter country code, e.g. US.")]
     if data.kind not in PartnerKind.values:
         errors["kind"] = [_("Choose one of the listed values.")]
-    if (
-        not errors
-        and PartnerOrganisation.objects.filter(name_en__iexact=data.name_en.strip(), country=country).exists()
-    ):
-        errors["name_en"] = [_("This organisation is already listed.")]
+    if not errors:
+        same = PartnerOrganisation.objects.filter(name_en__iexact=data.name_en.strip(), country=country)
+        if partner is not None:
+            same = same.exclude(pk=partner.pk)
+        if same.exists():
+            errors["name_en"] = [_("This organisation is already listed.")]
+    return errors
+
+
+def _partner_fields(data: PartnerData) -> dict[str, str]:
+    return {
+        "name_ko": data.name_ko.strip(),
+        "name_en": data.name_en.strip(),
+        "country": data.country.strip().upper(),
+        "city": data.city.strip(),
+        "kind": data.kind,
+        "website": data.website.strip(),
+    }
+
+
+def partner_create(*, user: Any, data: PartnerData) -> PartnerOrganisation:
+    """Add a partner organisation (agency officials)."""
+    if not user.has_perm("cohorts.manage_partners"):
+        raise PermissionDenied(_("Only agency officials add partner organisations."))
+    errors = _partner_errors(data)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        partner = PartnerOrganisation.objects.create(
-            name_ko=data.name_ko.strip(),
-            name_en=data.name_en.strip(),
-            country=country,
-            city=data.city.strip(),
-            kind=data.kind,
-            website=data.website.strip(),
-        )
+        partner = PartnerOrganisation.objects.create(**_partner_fields(data))
         audit_event_record(actor=user, action="cohorts.partner_create", target=partner)
     return partner
+
+
+def partner_update(*, user: Any, partner: PartnerOrganisation, data: PartnerData) -> PartnerOrganisation:
+    """Correct a partner organisation's names, place, kind or website. The list of partners is shared
+    by the agencies, so any agency official may (as any may add one); each changed field is audited
+    with its old and new value."""
+    if not user.has_perm("cohorts.manage_partners"):
+        raise PermissionDenied(_("Only agency officials change partner organisations."))
+    errors = _partner_errors(data, partner)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
+        changes = {
+            name: [getattr(locked, name), value]
+            for name, value in _partner_fields(data).items()
+            if getattr(locked, name) != value
+        }
+        if changes:
+            for name, (_old, value) in changes.items():
+                setattr(locked, name, value)
+            locked.save(update_fields=list(changes))
+            audit_event_record(actor=user, action="cohorts.partner_update", target=locked, changes=changes)
+    return locked
 
 
 def program_partner_link(

@@ -6,6 +6,7 @@ app_name = "cohorts"
 urlpatterns = [
     path("", views.cohort_list, name="cohort-list"),
     path("partners/", views.partner_list, name="partner-list"),
+    path("partners/<int:pk>/", views.partner_update_view, name="partner-update"),
     path("calls/<int:pk>/new/", views.cohort_create_view, name="cohort-create"),
     path("<int:pk>/", views.cohort_detail, name="cohort-detail"),
     path("<int:pk>/mentors/", views.mentor_add_view, name="mentor-add"),

@@ -5,6 +5,7 @@ through one service; a refusal comes back on its form and changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from foster.accounts.permissions import agency_ids_of
 from foster.cohorts.forms import CohortForm, DemoDayForm, InvestmentForm, MentorForm, PartnerForm, StoryForm
-from foster.cohorts.models import Cohort, CohortStartup
+from foster.cohorts.models import Cohort, CohortStartup, PartnerOrganisation
 from foster.cohorts.selectors import (
     cohort_calls_for,
     cohort_queryset_for,
@@ -32,6 +33,7 @@ from foster.cohorts.services import (
     follow_on_investment_record,
     mentor_add,
     partner_create,
+    partner_update,
     program_partner_link,
     success_story_publish,
 )
@@ -222,33 +224,72 @@ def investment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _officials_programs(request: HttpRequest) -> list[Program]:
+    """The programs of the official's agencies (a partner may be linked to one of them)."""
+    return list(Program.objects.filter(agency_id__in=agency_ids_of(request.user)).order_by("code"))
+
+
+def _partner_saved(
+    request: HttpRequest, form: PartnerForm, programs: list[Program], save: Callable[[], PartnerOrganisation]
+) -> bool:
+    """Run ``save`` (create or update) and, when the form names a program, link the partner to it, in
+    one transaction: both or neither. False with the refusal on the form."""
+    try:
+        with transaction.atomic():
+            partner = save()
+            program_id = form.cleaned_data.get("program")
+            if program_id is not None:
+                program = next(program for program in programs if program.pk == program_id)
+                role = form.cleaned_data.get("role") or ""
+                program_partner_link(user=request.user, program=program, partner=partner, role=role)
+    except ValidationError as error:
+        service_errors_to_form(form, error)
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_list(request: HttpRequest) -> HttpResponse:
     """Partner organisations and the programs they work with; officials add one and link it."""
     _require_view(request)
     can_add = request.user.has_perm("cohorts.manage_partners")
-    programs = (
-        list(Program.objects.filter(agency_id__in=agency_ids_of(request.user)).order_by("code")) if can_add else []
-    )
+    programs = _officials_programs(request) if can_add else []
     form = PartnerForm(request.POST or None, programs=programs)
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                with transaction.atomic():  # the organisation and its link are added together or not at all
-                    partner = partner_create(user=request.user, data=form.to_data())
-                    program_id = form.cleaned_data.get("program")
-                    if program_id is not None:
-                        program = next(program for program in programs if program.pk == program_id)
-                        role = form.cleaned_data.get("role") or ""
-                        program_partner_link(user=request.user, program=program, partner=partner, role=role)
-            except ValidationError as error:
-                service_errors_to_form(form, error)
-            else:
-                messages.success(request, _("The partner organisation was added."))
-                return redirect("cohorts:partner-list")
+        if form.is_valid() and _partner_saved(
+            request, form, programs, lambda: partner_create(user=request.user, data=form.to_data())
+        ):
+            messages.success(request, _("The partner organisation was added."))
+            return redirect("cohorts:partner-list")
     return render(
         request, "cohorts/partner_list.html", {"partners": partner_queryset(), "form": form, "can_add": can_add}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a partner organisation (any agency official: the list is shared), or link it to one of
+    the official's programs."""
+    _require_view(request)
+    if not request.user.has_perm("cohorts.manage_partners"):
+        raise PermissionDenied
+    partner = partner_queryset().filter(pk=pk).first()
+    if partner is None:
+        raise Http404(_("No such partner organisation."))
+    programs = _officials_programs(request)
+    initial = {name: getattr(partner, name) for name in ("name_ko", "name_en", "country", "city", "kind", "website")}
+    form = PartnerForm(request.POST or None, programs=programs, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _partner_saved(
+            request, form, programs, lambda: partner_update(user=request.user, partner=partner, data=form.to_data())
+        )
+    ):
+        messages.success(request, _("The partner organisation was saved."))
+        return redirect("cohorts:partner-list")
+    return render(request, "cohorts/partner_form.html", {"form": form, "partner": partner})
