@@ -108,6 +108,13 @@ PAYLOADS: dict[tuple[str, str], Any] = {
         "ends_on": "2026-07-01",
         "partner": "",
     },
+    ("cohorts:cohort-update", "POST"): lambda user, obj: {
+        "name_ko": "AI 액셀러레이팅 1기 (수정)",
+        "name_en": "AI acceleration, cohort 1",
+        "starts_on": "2026-03-02",
+        "ends_on": "2026-08-31",
+        "partner": "",
+    },
     ("cohorts:mentor-add", "POST"): lambda user, obj: {"name": "Dana", "organisation": "MIT", "expertise": "Vision"},
     ("cohorts:demo-day", "POST"): lambda user, obj: {"demo_day_on": "2026-06-30", "venue": "팁스타운"},
     ("cohorts:startup-story", "POST"): lambda user, obj: {"title": "시리즈 A 유치", "story": "데모데이 후 투자 유치"},

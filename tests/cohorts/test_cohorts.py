@@ -184,6 +184,65 @@ def test_an_overseas_program_works_with_a_partner_abroad(db: None) -> None:
     assert PartnerOrganisation.objects.count() == 1
 
 
+def _cohort_body(cohort: Cohort, **changes: Any) -> dict[str, Any]:
+    return {
+        "name_ko": cohort.name_ko,
+        "name_en": cohort.name_en,
+        "starts_on": cohort.starts_on.isoformat(),
+        "ends_on": cohort.ends_on.isoformat(),
+        "partner": cohort.partner_id or "",
+        **changes,
+    }
+
+
+def test_an_official_corrects_the_cohorts_name_period_and_host(accelerator: Accelerator) -> None:
+    cohort = _cohort(accelerator)
+    host = partner_create(
+        user=accelerator.official,
+        data=PartnerData(name_ko="플러그앤플레이", name_en="Plug and Play", country="US", city="", kind="accelerator"),
+    )
+    client = Client()
+    client.force_login(accelerator.official)
+    url = reverse("cohorts:cohort-update", args=[cohort.pk])
+    assert url in client.get(reverse("cohorts:cohort-detail", args=[cohort.pk])).content.decode()
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"].initial["name_ko"] == "AI 액셀러레이팅 1기"
+    answer = client.post(
+        url, _cohort_body(cohort, name_ko="AI 액셀러레이팅 1기 (실리콘밸리)", ends_on="2026-08-31", partner=host.pk)
+    )
+    assert answer.status_code == 302
+    cohort.refresh_from_db()
+    assert (cohort.name_ko, cohort.ends_on, cohort.partner) == (
+        "AI 액셀러레이팅 1기 (실리콘밸리)",
+        dt.date(2026, 8, 31),
+        host,
+    )
+    assert cohort.startups.count() == 2
+    event = AuditEvent.objects.get(action="cohorts.cohort_update")
+    assert event.changes["ends_on"] == [str(TODAY + dt.timedelta(days=120)), "2026-08-31"]
+    assert set(event.changes) == {"name_ko", "ends_on", "partner_id"}
+
+
+def test_a_cohort_edit_that_strands_the_demo_day_or_comes_from_elsewhere_changes_nothing(
+    accelerator: Accelerator,
+) -> None:
+    cohort = _cohort(accelerator)
+    demo_day_set(user=accelerator.official, cohort=cohort, demo_day_on=TODAY + dt.timedelta(days=100), venue="팁스타운")
+    before = Cohort.objects.filter(pk=cohort.pk).values().get()
+    client = Client()
+    client.force_login(accelerator.official)
+    url = reverse("cohorts:cohort-update", args=[cohort.pk])
+    stranded = client.post(url, _cohort_body(cohort, ends_on=(TODAY + dt.timedelta(days=30)).isoformat()))
+    assert stranded.status_code == 200 and "ends_on" in stranded.context["form"].errors
+    backwards = client.post(url, _cohort_body(cohort, ends_on=(TODAY - dt.timedelta(days=1)).isoformat()))
+    assert backwards.status_code == 200 and "ends_on" in backwards.context["form"].errors
+    stranger = Client()
+    stranger.force_login(AgencyMembershipFactory().user)
+    assert stranger.post(url, _cohort_body(cohort, name_ko="남의 기수")).status_code == 403
+    assert Cohort.objects.filter(pk=cohort.pk).values().get() == before
+    assert not AuditEvent.objects.filter(action="cohorts.cohort_update").exists()
+
+
 def _partner_body(**changes: Any) -> dict[str, Any]:
     return {
         "name_ko": "매사추세츠 공과대학교",

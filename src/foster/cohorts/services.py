@@ -143,14 +143,8 @@ class CohortData:
     partner_id: int | None = None
 
 
-def cohort_create(*, user: Any, call: Call, data: CohortData) -> Cohort:
-    """A cohort of the call's selected startups (accelerator and overseas programs; officials of the
-    call's agency). Refused for another program type, a call with a cohort already, a call without
-    selected applications, or dates that do not make sense."""
-    if call.program.program_type not in COHORT_PROGRAM_TYPES:
-        raise ValidationError({"call": [_("Only calls of accelerator and overseas programs form cohorts.")]})
-    if not user.has_perm("cohorts.add_cohort", call):
-        raise PermissionDenied(_("Only the call's agency's officials form its cohort."))
+def _cohort_errors(data: CohortData) -> tuple[dict[str, list[str]], PartnerOrganisation | None]:
+    """What is wrong with a cohort's name, period and host partner, by field; and that partner."""
     errors: dict[str, list[str]] = {}
     if not data.name_ko.strip():
         errors["name_ko"] = [_("Give the cohort a Korean name.")]
@@ -161,6 +155,18 @@ def cohort_create(*, user: Any, call: Call, data: CohortData) -> Cohort:
         partner = PartnerOrganisation.objects.filter(pk=data.partner_id).first()
         if partner is None:
             errors["partner"] = [_("Choose a listed partner organisation.")]
+    return errors, partner
+
+
+def cohort_create(*, user: Any, call: Call, data: CohortData) -> Cohort:
+    """A cohort of the call's selected startups (accelerator and overseas programs; officials of the
+    call's agency). Refused for another program type, a call with a cohort already, a call without
+    selected applications, or dates that do not make sense."""
+    if call.program.program_type not in COHORT_PROGRAM_TYPES:
+        raise ValidationError({"call": [_("Only calls of accelerator and overseas programs form cohorts.")]})
+    if not user.has_perm("cohorts.add_cohort", call):
+        raise PermissionDenied(_("Only the call's agency's officials form its cohort."))
+    errors, partner = _cohort_errors(data)
     applications = list(selected_applications(call))
     if not applications:
         errors["call"] = [_("The call has no selected startups yet; select them first.")]
@@ -194,6 +200,51 @@ def cohort_create(*, user: Any, call: Call, data: CohortData) -> Cohort:
 def _check_runs(user: Any, cohort: Cohort) -> None:
     if not user.has_perm("cohorts.change_cohort", cohort):
         raise PermissionDenied(_("Only the cohort's agency's officials change it."))
+
+
+def cohort_update(*, user: Any, cohort: Cohort, data: CohortData) -> Cohort:
+    """Correct a cohort's names, period or host partner (officials of its agency). A demo day already
+    set must stay within the new period or 60 days after it. Its startups stay; each changed field is
+    audited with its old and new value."""
+    _check_runs(user, cohort)
+    errors, partner = _cohort_errors(data)
+    if (
+        "ends_on" not in errors
+        and cohort.demo_day_on is not None
+        and not data.starts_on <= cohort.demo_day_on <= data.ends_on + dt.timedelta(days=60)
+    ):
+        errors["ends_on"] = [
+            _("The demo day (%(day)s) must stay within the cohort's period or up to 60 days after it.")
+            % {"day": cohort.demo_day_on.isoformat()}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "name_ko": data.name_ko.strip(),
+        "name_en": data.name_en.strip(),
+        "starts_on": data.starts_on,
+        "ends_on": data.ends_on,
+        "partner_id": partner.pk if partner else None,
+    }
+    with transaction.atomic():
+        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        changes = {
+            name: [getattr(locked, name), value] for name, value in fields.items() if getattr(locked, name) != value
+        }
+        if changes:
+            for name, (_old, value) in changes.items():
+                setattr(locked, name, value)
+            locked.save(update_fields=list(changes))
+            audit_event_record(
+                actor=user,
+                action="cohorts.cohort_update",
+                target=locked,
+                changes={
+                    name: [str(old) if old is not None else None, str(new) if new is not None else None]
+                    for name, (old, new) in changes.items()
+                },
+            )
+    return locked
 
 
 def mentor_add(*, user: Any, cohort: Cohort, name: str, organisation: str, expertise: str) -> Mentor:

@@ -29,6 +29,7 @@ from foster.cohorts.selectors import (
 )
 from foster.cohorts.services import (
     cohort_create,
+    cohort_update,
     demo_day_set,
     follow_on_investment_record,
     mentor_add,
@@ -103,6 +104,32 @@ def cohort_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         "cohorts/cohort_form.html",
         {"call": call, "form": form, "applications": selected_applications(call)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a cohort's names, period or host partner (officials of its agency)."""
+    cohort = _cohort(request, pk)
+    if not request.user.has_perm("cohorts.change_cohort", cohort):
+        raise PermissionDenied
+    initial = {
+        "name_ko": cohort.name_ko,
+        "name_en": cohort.name_en,
+        "starts_on": cohort.starts_on,
+        "ends_on": cohort.ends_on,
+        "partner": cohort.partner_id,
+    }
+    form = CohortForm(request.POST or None, partners=list(partner_queryset()), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort_update(user=request.user, cohort=cohort, data=form.to_data())
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("The cohort was saved."))
+            return redirect("cohorts:cohort-detail", pk=cohort.pk)
+    return render(request, "cohorts/cohort_edit.html", {"cohort": cohort, "form": form})
 
 
 def _detail_context(request: HttpRequest, cohort: Cohort, **forms: Any) -> dict[str, Any]:
