@@ -17,7 +17,7 @@ class ColumnKindChoice(models.TextChoices):
     DATE = "date", _("Date")
     DATETIME = "datetime", _("Date and time")
     CATEGORY = "category", _("Category")
-    IDENTIFIER = "identifier", _("Identifier or free text (replaced, not modelled)")
+    IDENTIFIER = "identifier", _("Identifier or free text")  # replaced, not modelled: said under the table
 
 
 class PersonalDataKind(models.TextChoices):
