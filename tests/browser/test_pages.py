@@ -1,5 +1,5 @@
 """The pages as a person sees them in a real browser: Korean first, English on request, usable by
-keyboard, on a narrow screen and in the dark colour scheme, with no serious axe-core finding.
+keyboard, on a narrow screen and in the dark colour scheme, with no axe-core finding.
 
 Each step saves a full-page screenshot to ``artifacts/screenshots/`` (look at them after a change).
 The browser asks for English (``locale="en-US"``) on purpose: the pages must still start in Korean.
