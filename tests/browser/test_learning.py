@@ -22,7 +22,7 @@ from django.utils import timezone
 from foster.accounts.choices import Role
 from foster.innovation import matching
 from foster.innovation.models import StartupProfile
-from foster.learning.models import CourseSession, Diagnostic, Enrolment
+from foster.learning.models import Consultant, CourseSession, Diagnostic, Enrolment
 from foster.learning.questionnaire import QUESTIONS
 from foster.registry.choices import Region, SizeClass
 from tests.browser.support import SCREENSHOTS, check_page, click_and_load, log_in_here
@@ -190,3 +190,35 @@ def test_an_owner_is_diagnosed_enrols_attends_and_gets_a_certificate(new_page: A
     assert "유효한 수료증" in visitor.locator("#certificate-valid").inner_text()
     assert "김대표" in visitor.locator("#certificate-valid").inner_text()
     check_page(visitor, "learning-8-certificate-check")
+
+
+def test_an_official_corrects_a_course_and_pauses_a_consultant(new_page: Any, world: dict[str, Any]) -> None:
+    course = world["session"].course
+    consultant = Consultant.objects.get()
+    official = new_page()
+    log_in(official, OFFICIAL_EMAIL)
+
+    official.goto(f"/learning/courses/{course.pk}/")
+    click_and_load(official, official.locator(f'main a[href="/learning/courses/{course.pk}/edit/"]'))
+    assert official.locator("#id_title_ko").input_value() == COURSE
+    check_page(official, "learning-9-course-edit")
+    official.locator("#id_title_ko").fill(f"{COURSE} (개정)")
+    official.locator("#id_hours").fill("0")
+    click_and_load(official, official.locator('main button[type="submit"]'))
+    assert official.locator(".error-summary").is_visible()  # 0 hours is refused, and nothing is saved
+    course.refresh_from_db()
+    assert (course.title_ko, course.hours) == (COURSE, 8)
+    official.locator("#id_hours").fill("12")
+    click_and_load(official, official.locator('main button[type="submit"]'))
+    assert "교육과정을 저장했습니다" in official.locator("body").inner_text()
+    course.refresh_from_db()
+    assert (course.title_ko, course.hours) == (f"{COURSE} (개정)", 12)
+
+    official.goto("/learning/consulting/pool/")
+    click_and_load(official, official.locator(f'#consultants a[href="/learning/consulting/pool/{consultant.pk}/"]'))
+    check_page(official, "learning-10-consultant-edit")
+    official.locator("#id_is_active").uncheck()
+    click_and_load(official, official.locator('main button[type="submit"]'))
+    assert "신청 받지 않음" in official.locator("#consultants").inner_text()
+    consultant.refresh_from_db()
+    assert consultant.is_active is False
