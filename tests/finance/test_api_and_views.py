@@ -159,6 +159,22 @@ def test_the_approval_form_suggests_the_next_number_and_refuses_one_in_use(
     assert "융자-2026-17" in page and "page-key-3" not in page
 
 
+def test_an_api_approval_takes_the_agencys_reference(official: User, loan_program: Program, borrower: Company) -> None:
+    client = api_client(official)
+    body = {"program": loan_program.pk, "company": borrower.pk, "instrument": "guarantee", "amount_krw": 10**8}
+    url = reverse("api:finance-agreement-list")
+    made = client.post(
+        url, {**body, "reference": "보증-2026-0007"}, content_type="application/json", headers={"idempotency-key": "a"}
+    )
+    assert made.status_code == 201
+    assert Agreement.objects.get().reference == "보증-2026-0007"
+    taken = client.post(
+        url, {**body, "reference": "보증-2026-0007"}, content_type="application/json", headers={"idempotency-key": "b"}
+    )
+    assert taken.status_code == 400 and "reference" in taken.json()
+    assert Agreement.objects.count() == 1
+
+
 def test_an_api_approval_without_a_reference_is_known_by_its_key(
     official: User, loan_program: Program, borrower: Company
 ) -> None:

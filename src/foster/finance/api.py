@@ -235,13 +235,6 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 class ProgramMoneySerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=200, required=False)
-    reference = serializers.CharField(
-        max_length=REFERENCE_MAX_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="The agency's own agreement number (unique); the idempotency key when omitted.",
-    )
     program = ScopedPrimaryKeyField(finance_program_queryset_for)
     operation = serializers.ChoiceField(choices=list(PROGRAM_MONEY_SERVICES))
     source = serializers.ChoiceField(choices=[FundingSource.GOVERNMENT, FundingSource.PRIVATE])  # type: ignore[assignment]  # a field named "source"; the metaclass takes it out of the class
