@@ -27,7 +27,7 @@ from foster.cohorts.models import (
     ProgramPartnership,
 )
 from foster.cohorts.selectors import selected_applications
-from foster.core.services import audit_event_record
+from foster.core.services import audit_event_record, fields_save
 from foster.finance.services import fund_invest
 from foster.programs.models import Call, Program
 
@@ -101,15 +101,8 @@ def partner_update(*, user: Any, partner: PartnerOrganisation, data: PartnerData
         raise ValidationError(errors)
     with transaction.atomic():
         locked = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
-        changes = {
-            name: [getattr(locked, name), value]
-            for name, value in _partner_fields(data).items()
-            if getattr(locked, name) != value
-        }
+        changes = fields_save(locked, _partner_fields(data))
         if changes:
-            for name, (_old, value) in changes.items():
-                setattr(locked, name, value)
-            locked.save(update_fields=list(changes))
             audit_event_record(actor=user, action="cohorts.partner_update", target=locked, changes=changes)
     return locked
 
@@ -228,22 +221,9 @@ def cohort_update(*, user: Any, cohort: Cohort, data: CohortData) -> Cohort:
     }
     with transaction.atomic():
         locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
-        changes = {
-            name: [getattr(locked, name), value] for name, value in fields.items() if getattr(locked, name) != value
-        }
+        changes = fields_save(locked, fields)
         if changes:
-            for name, (_old, value) in changes.items():
-                setattr(locked, name, value)
-            locked.save(update_fields=list(changes))
-            audit_event_record(
-                actor=user,
-                action="cohorts.cohort_update",
-                target=locked,
-                changes={
-                    name: [str(old) if old is not None else None, str(new) if new is not None else None]
-                    for name, (old, new) in changes.items()
-                },
-            )
+            audit_event_record(actor=user, action="cohorts.cohort_update", target=locked, changes=changes)
     return locked
 
 

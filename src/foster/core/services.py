@@ -46,6 +46,17 @@ def field_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, l
     }
 
 
+def fields_save(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set and save (only) those of ``values`` that differ from ``instance`` (a row the caller has
+    locked); returns their ``field_changes`` for the audit event, empty when nothing changed."""
+    changes = field_changes(instance, values)
+    if changes:
+        for name in changes:
+            setattr(instance, name, values[name])
+        instance.save(update_fields=list(changes))
+    return changes
+
+
 def audit_event_record(
     *,
     actor: Any,

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from foster.accounts.models import Agency, User
 from foster.core.choices import NotificationKind
 from foster.core.i18n import in_language
-from foster.core.services import Notice, audit_event_record, notifications_send
+from foster.core.services import Notice, audit_event_record, fields_save, notifications_send
 from foster.engines.assignment import Application as EngineRequest
 from foster.engines.assignment import AssignmentProblem, AssignmentStatus, Reviewer, solve_assignment
 from foster.learning import questionnaire
@@ -243,17 +243,9 @@ def course_update(*, user: Any, course: Course, data: CourseData) -> Course:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = Course.objects.select_for_update().get(pk=course.pk)
-        changes = {
-            name: [getattr(locked, name), value]
-            for name, value in _course_fields(data).items()
-            if getattr(locked, name) != value
-        }
-        if not changes:
-            return locked
-        for name, (_old, value) in changes.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=list(changes))
-        audit_event_record(actor=user, action="learning.course_update", target=locked, changes=changes)
+        changes = fields_save(locked, _course_fields(data))
+        if changes:
+            audit_event_record(actor=user, action="learning.course_update", target=locked, changes=changes)
     return locked
 
 
@@ -585,15 +577,8 @@ def consultant_update(*, user: Any, consultant: Consultant, data: ConsultantData
         raise ValidationError(errors)
     with transaction.atomic():
         locked = Consultant.objects.select_for_update().get(pk=consultant.pk)
-        changes = {
-            name: [getattr(locked, name), value]
-            for name, value in _consultant_fields(data).items()
-            if getattr(locked, name) != value
-        }
+        changes = fields_save(locked, _consultant_fields(data))
         if changes:
-            for name, (_old, value) in changes.items():
-                setattr(locked, name, value)
-            locked.save(update_fields=list(changes))
             audit_event_record(actor=user, action="learning.consultant_update", target=locked, changes=changes)
     return locked
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from foster.accounts.models import Agency
-from foster.core.services import audit_event_record, field_changes, jsonable_values
+from foster.core.services import audit_event_record, field_changes, fields_save, jsonable_values
 from foster.engines.eligibility import RuleDataError, rules_from_data, rules_to_data
 from foster.engines.eligibility.rules import MAX_YEARS
 from foster.programs.choices import DocumentKind, FieldType, PolicyTag, ProgramType
@@ -354,11 +354,8 @@ def call_notifications_update(*, user: Any, call: Call, notifications: dict[str,
         raise PermissionDenied(_("You may change only your own agency's calls."))
     cleaned = call_notifications_validate(notifications)
     locked = Call.objects.select_for_update().get(pk=call.pk)
-    changes = field_changes(locked, cleaned)
+    changes = fields_save(locked, cleaned)
     if changes:
-        for name, value in cleaned.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=list(changes))
         audit_event_record(
             actor=user, action="call.notifications_update", target=locked, reason=reason, changes=changes
         )
