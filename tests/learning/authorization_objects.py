@@ -197,8 +197,8 @@ def _future(days: int, hour: int) -> str:
     return moment.replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
 
 
-PAYLOADS: dict[tuple[str, str], Any] = {
-    ("learning:course-create", "POST"): lambda user, obj: {
+def _course_body(**changes: Any) -> dict[str, Any]:
+    return {
         "title_ko": "AI 도입 전략",
         "title_en": "AI adoption strategy",
         "topic": "ai_strategy",
@@ -208,18 +208,13 @@ PAYLOADS: dict[tuple[str, str], Any] = {
         "delivery": "online",
         "region": "",
         "hours": 8,
-    },
-    ("learning:course-update", "POST"): lambda user, obj: {
-        "title_ko": "AI 도입 전략 (개정)",
-        "title_en": "AI adoption strategy (revised)",
-        "topic": "ai_strategy",
-        "area": "strategy",
-        "level": "beginner",
-        "audience": "executives",
-        "delivery": "online",
-        "region": "",
-        "hours": 12,
-    },
+        **changes,
+    }
+
+
+PAYLOADS: dict[tuple[str, str], Any] = {
+    ("learning:course-create", "POST"): lambda user, obj: _course_body(),
+    ("learning:course-update", "POST"): lambda user, obj: _course_body(title_ko="AI 도입 전략 (개정)", hours=12),
     ("learning:session-create", "POST"): lambda user, obj: {
         "starts_at": _future(30, 10),
         "ends_at": _future(30, 17),
