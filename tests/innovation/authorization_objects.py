@@ -230,6 +230,11 @@ PAYLOADS: dict[tuple[str, str], Any] = {
     ("innovation:milestone-submit", "POST"): lambda user, obj: {"note": "결과 보고서"},
     ("innovation:milestone-decide", "POST"): lambda user, obj: {"decision": "accept", "feedback": ""},
     ("innovation:milestone-delete", "POST"): lambda user, obj: {},
+    ("innovation:milestone-update", "POST"): lambda user, obj: {
+        "title": "야간 영상 2,000장 검증",
+        "deliverable": "검증 보고서",
+        "due_on": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
+    },
     ("innovation:success-case-edit", "POST"): lambda user, obj: {
         "title_ko": "야간 유출 0건",
         "summary_ko": "비지도 이상탐지로 야간 검사를 자동화했습니다.",

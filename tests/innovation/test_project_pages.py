@@ -207,3 +207,29 @@ def test_the_start_button_appears_once_a_milestone_is_planned(large: Side) -> No
     assert PocMilestone.objects.filter(project=project).count() == 1
     assert 'id="project-start"' in owner.get(project_url).content.decode()
     assert 'id="project-start"' not in startup.get(project_url).content.decode()  # the owner starts it
+
+
+def test_either_side_changes_a_planned_milestone_from_the_project_page(large: Side) -> None:
+    challenge = open_challenge(large, budget_krw=60_000_000)
+    proposer, proposal = propose(challenge, price_krw=50_000_000, weeks=8)
+    owner, startup = client_for(large.user), client_for(proposer.user)
+    owner.post(reverse("innovation:selection-apply", kwargs={"pk": challenge.pk}), {"proposal": [proposal.pk]})
+    project = PocProject.objects.get()
+    startup.post(
+        reverse("innovation:milestone-add", kwargs={"pk": project.pk}),
+        {"title": "야간 영상 검증", "deliverable": "검증 보고서", "due_on": "2026-02-20"},
+    )
+    milestone = PocMilestone.objects.get()
+    edit_url = reverse("innovation:milestone-update", kwargs={"pk": milestone.pk})
+    project_url = reverse("innovation:project-detail", kwargs={"pk": project.pk})
+    assert edit_url in owner.get(project_url).content.decode()
+    outsider = client_for(side(Role.COMPANY_MEMBER, SizeClass.STARTUP).user)
+    assert outsider.get(edit_url).status_code == 404
+    page = owner.get(edit_url)
+    assert page.status_code == 200 and page.context["form"].initial["title"] == "야간 영상 검증"
+    blank = owner.post(edit_url, {"title": "", "deliverable": "검증 보고서", "due_on": "2026-02-20"})
+    assert blank.status_code == 200 and "title" in blank.context["form"].errors
+    saved = owner.post(edit_url, {"title": "주야간 영상 검증", "deliverable": "검증 보고서", "due_on": "2026-02-27"})
+    assert saved.status_code == 302 and saved["Location"] == project_url
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.due_on) == ("주야간 영상 검증", dt.date(2026, 2, 27))

@@ -26,6 +26,7 @@ from foster.innovation.services import (
     poc_milestone_decide,
     poc_milestone_delete,
     poc_milestone_submit,
+    poc_milestone_update,
     poc_project_complete,
     poc_project_start,
     poc_project_stop,
@@ -327,6 +328,63 @@ def test_only_undelivered_milestones_are_removed(large: Side) -> None:
     with pytest.raises(ValidationError):
         poc_milestone_delete(user=large.user, milestone=milestone)
     assert PocMilestone.objects.count() == 1
+
+
+def test_a_milestone_is_re_planned_until_it_is_accepted(large: Side) -> None:
+    proposer, project, milestone = running_project(large)
+    before = (milestone.title, milestone.deliverable)
+    assert project.ends_on is not None  # started: it ends after the proposal's weeks
+    new_date = project.ends_on - dt.timedelta(days=1)
+    poc_milestone_update(
+        user=large.user,
+        milestone=milestone,
+        data=MilestoneData(title="야간 영상 3,000장 검증", deliverable=before[1], due_on=new_date),
+    )
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.due_on) == ("야간 영상 3,000장 검증", new_date)
+    event = AuditEvent.objects.get(action="innovation.milestone_update")
+    assert set(event.changes) == {"title", "due_on"} and event.changes["title"] == [before[0], "야간 영상 3,000장 검증"]
+
+    poc_milestone_submit(user=proposer.user, milestone=milestone, note="결과")
+    with pytest.raises(ValidationError):  # handed over: it is judged as it was planned
+        poc_milestone_update(
+            user=proposer.user,
+            milestone=milestone,
+            data=MilestoneData(title="다른 것", deliverable="x", due_on=new_date),
+        )
+    poc_milestone_decide(user=large.user, milestone=milestone, accept=False, feedback="주간 영상도 포함해 주세요.")
+    poc_milestone_update(  # returned for changes: the two sides may re-plan it
+        user=proposer.user,
+        milestone=milestone,
+        data=MilestoneData(title="주야간 영상 검증", deliverable="주간·야간 검증 보고서", due_on=new_date),
+    )
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.state) == ("주야간 영상 검증", MilestoneState.RETURNED)
+
+
+def test_a_refused_milestone_change_changes_nothing(large: Side) -> None:
+    proposer, project, milestone = running_project(large)
+    before = PocMilestone.objects.filter(pk=milestone.pk).values().get()
+    stranger = side(Role.COMPANY_MEMBER, SizeClass.STARTUP).user
+    with pytest.raises(PermissionDenied):
+        poc_milestone_update(
+            user=stranger, milestone=milestone, data=MilestoneData(title="x", deliverable="y", due_on=milestone.due_on)
+        )
+    with pytest.raises(ValidationError) as raised:
+        poc_milestone_update(
+            user=proposer.user, milestone=milestone, data=MilestoneData(title="", deliverable="", due_on=None)
+        )
+    assert sorted(raised.value.message_dict) == ["deliverable", "due_on", "title"]
+    assert project.ends_on is not None
+    with pytest.raises(ValidationError) as raised:
+        poc_milestone_update(
+            user=proposer.user,
+            milestone=milestone,
+            data=MilestoneData(title="x", deliverable="y", due_on=project.ends_on + dt.timedelta(days=1)),
+        )
+    assert list(raised.value.message_dict) == ["due_on"]
+    assert PocMilestone.objects.filter(pk=milestone.pk).values().get() == before
+    assert not AuditEvent.objects.filter(action="innovation.milestone_update").exists()
 
 
 # --- Completing, stopping, and success cases ---------------------------------------------------

@@ -24,7 +24,14 @@ from foster.accounts.models import User
 from foster.accounts.permissions import agency_ids_of, is_agency_official
 from foster.applications.attachments import file_type_detect, filename_sanitise
 from foster.core.choices import NotificationKind
-from foster.core.services import Notice, audit_event_record, field_changes, jsonable_values, notifications_send
+from foster.core.services import (
+    Notice,
+    audit_event_record,
+    field_changes,
+    fields_save,
+    jsonable_values,
+    notifications_send,
+)
 from foster.engines.matching import Match, MatchFilters, MatchQuery
 from foster.engines.scoring import Criterion, Rubric, ScoreSheet, score_report
 from foster.engines.selection import (
@@ -958,6 +965,13 @@ def _locked_project(project: PocProject) -> PocProject:
     )
 
 
+def _check_due_within(project: PocProject, due_on: dt.date) -> None:
+    if project.ends_on and due_on > project.ends_on:
+        raise ValidationError(
+            {"due_on": [_("Choose a date on or before the project's end (%(date)s).") % {"date": project.ends_on}]}
+        )
+
+
 def poc_milestone_add(*, user: Any, project: PocProject, data: MilestoneData) -> PocMilestone:
     """Add a milestone to a planned or running project (either side plans them)."""
     if not user.has_perm("innovation.plan_project", project):
@@ -967,15 +981,36 @@ def poc_milestone_add(*, user: Any, project: PocProject, data: MilestoneData) ->
         project = _locked_project(project)
         if project.state not in (PocState.PLANNED, PocState.RUNNING):
             raise ValidationError({"__all__": [_("The project has ended; its milestones cannot change.")]})
-        if project.ends_on and cleaned["due_on"] > project.ends_on:
-            raise ValidationError(
-                {"due_on": [_("Choose a date on or before the project's end (%(date)s).") % {"date": project.ends_on}]}
-            )
+        _check_due_within(project, cleaned["due_on"])
         milestone = PocMilestone.objects.create(project=project, **cleaned)
         audit_event_record(
             actor=user, action="innovation.milestone_add", target=milestone, changes=jsonable_values(cleaned)
         )
     return milestone
+
+
+def poc_milestone_update(*, user: Any, milestone: PocMilestone, data: MilestoneData) -> PocMilestone:
+    """Re-plan a milestone nothing was accepted for yet (planned, or returned for changes): its title,
+    deliverable or due date (either side, while the project is planned or running; the due date stays
+    within the project). Each changed field is audited with its old and new value."""
+    if not user.has_perm("innovation.plan_project", milestone.project):
+        raise PermissionDenied(_("Only the two sides of the project plan its milestones."))
+    cleaned = data.validate()
+    with transaction.atomic():
+        project = _locked_project(milestone.project)
+        locked = PocMilestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.state not in (MilestoneState.PLANNED, MilestoneState.RETURNED) or project.state not in (
+            PocState.PLANNED,
+            PocState.RUNNING,
+        ):
+            raise ValidationError(
+                {"__all__": [_("Only a planned or returned milestone of an open project can be changed.")]}
+            )
+        _check_due_within(project, cleaned["due_on"])
+        changes = fields_save(locked, cleaned)
+        if changes:
+            audit_event_record(actor=user, action="innovation.milestone_update", target=locked, changes=changes)
+    return locked
 
 
 def poc_milestone_delete(*, user: Any, milestone: PocMilestone) -> None:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("milestones/<int:pk>/submit/", views.milestone_submit, name="milestone-submit"),
     path("milestones/<int:pk>/decide/", views.milestone_decide, name="milestone-decide"),
     path("milestones/<int:pk>/delete/", views.milestone_delete, name="milestone-delete"),
+    path("milestones/<int:pk>/edit/", views.milestone_update, name="milestone-update"),
     path("milestones/<int:pk>/file/", views.milestone_file, name="milestone-file"),
     path("profiles/<int:pk>/edit/", views.profile_edit, name="profile-edit"),
     path("index/rebuild/", views.index_rebuild, name="index-rebuild"),

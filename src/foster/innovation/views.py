@@ -56,6 +56,7 @@ from foster.innovation.services import (
     poc_milestone_decide,
     poc_milestone_delete,
     poc_milestone_submit,
+    poc_milestone_update,
     poc_project_complete,
     poc_project_start,
     poc_project_stop,
@@ -458,6 +459,7 @@ def _project_page(request: HttpRequest, project: PocProject, **forms: object) ->
         "is_owner": is_owner,
         "is_startup": is_startup,
         "is_open": is_open,
+        "can_plan": is_open and user.has_perm("innovation.plan_project", project),
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "decision_form": MilestoneDecisionForm(),
         "case": case,
@@ -508,6 +510,26 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The milestone was added."))
             return redirect("innovation:project-detail", pk=project.pk)
     return _project_page(request, project, milestone_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either side re-plans a milestone nothing was accepted for yet: title, deliverable, due date."""
+    milestone = _visible_milestone(request, pk)
+    if not request.user.has_perm("innovation.plan_project", milestone.project):
+        raise PermissionDenied
+    initial = {"title": milestone.title, "deliverable": milestone.deliverable, "due_on": milestone.due_on}
+    form = MilestoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            poc_milestone_update(user=request.user, milestone=milestone, data=form.to_data())
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, _("The milestone was saved."))
+            return redirect("innovation:project-detail", pk=milestone.project_id)
+    return render(request, "innovation/milestone_form.html", {"form": form, "milestone": milestone})
 
 
 @login_required
