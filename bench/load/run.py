@@ -25,6 +25,7 @@ What it does, in one run:
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import json
 import os
@@ -146,6 +147,12 @@ def targets_write(url: str, path: Path, static_path: str) -> dict[str, Any]:
     }
     path.write_text(json.dumps(targets, ensure_ascii=False, indent=1), encoding="utf-8")
     return targets
+
+
+def _sealing_key_here() -> str:
+    from foster.core.sealing import sealing_key
+
+    return base64.urlsafe_b64encode(sealing_key()).decode("ascii")
 
 
 def server_environment(url: str, static_root: Path, cache_url: str) -> dict[str, str]:
@@ -314,6 +321,9 @@ def main() -> None:
         f"{len(targets['reviewers'])} reviewers, {len(targets['call_codes'])} open calls",
         flush=True,
     )
+    # The authenticators were enrolled (their secrets sealed) in this process, under the demo key:
+    # the server opens them with that key, whatever its own SECRET_KEY.
+    environment["FOSTER_SEALING_KEY"] = _sealing_key_here()
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foster.accounts.choices import AgencyKind, Role
+from foster.core.sealing import SealedCharField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -117,7 +118,7 @@ class TwoFactorDevice(models.Model):
     """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor_device")
-    secret = models.CharField(_("secret"), max_length=64)
+    secret = SealedCharField(_("secret"), max_length=255)  # sealed in the database (foster.core.sealing)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     last_used_step = models.BigIntegerField(_("last used time step"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)

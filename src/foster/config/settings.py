@@ -35,6 +35,11 @@ else:
             "(or set FOSTER_MODE=demo for the embedded demo)."
         )
 
+# The key that seals secrets kept in the database (authenticators' TOTP secrets; foster.core.sealing):
+# 32 random bytes, URL-safe base64. Unset, it is derived from SECRET_KEY, so rotating SECRET_KEY
+# would make sealed secrets unreadable: set FOSTER_SEALING_KEY before ever rotating SECRET_KEY.
+SEALING_KEY = env.str("FOSTER_SEALING_KEY", default="")
+
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if IS_EMBEDDED else []
 )
