@@ -1,17 +1,20 @@
 """Secrets sealed in the database: the authenticator's TOTP secret is never stored as it is, opens
-only with this deployment's key and only in its own column, and rows written before sealing are
-sealed by the migration (and opened again by its reverse)."""
+only with this deployment's key and only in its own column, rows written before sealing are sealed
+by the migration (and opened again by its reverse), and ``foster rekey`` moves them to a new key."""
 
 from __future__ import annotations
 
 import base64
 import importlib
+from io import StringIO
 from types import SimpleNamespace
 
 import pyotp
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
@@ -82,3 +85,38 @@ def test_the_migration_seals_old_rows_and_its_reverse_opens_them() -> None:
     assert is_sealed(raw) and unseal(raw, PURPOSE) == plain
     migration.seal_existing(apps, editor)  # run twice: nothing sealed twice
     assert unseal(_raw_secret(device), PURPOSE) == plain
+
+
+@pytest.mark.django_db
+def test_rekey_re_seals_every_secret_under_the_new_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    device = two_factor_enrolment_start(user=AgencyMembershipFactory().user)
+    plain = device.secret
+    old_raw = _raw_secret(device)  # sealed under the test settings' key (derived from SECRET_KEY)
+    with override_settings(SEALING_KEY=OTHER_KEY):
+        with pytest.raises(SealBroken):
+            TwoFactorDevice.objects.get(pk=device.pk)
+        with pytest.raises(CommandError, match="OLD_FOSTER_SEALING_KEY"):
+            call_command("rekey")
+        monkeypatch.setenv("OLD_SECRET_KEY", settings.SECRET_KEY)
+        out = StringIO()
+        call_command("rekey", stdout=out)
+        assert "Re-sealed 1 secrets" in out.getvalue()
+        assert TwoFactorDevice.objects.get(pk=device.pk).secret == plain
+        assert _raw_secret(device) != old_raw
+        again = StringIO()
+        call_command("rekey", stdout=again)  # a second run finds nothing to do
+        assert "Re-sealed 0 secrets" in again.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_secret_that_opens_with_neither_key_stops_rekey_and_nothing_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = two_factor_enrolment_start(user=AgencyMembershipFactory().user)  # under the old key: re-sealable
+    with override_settings(SEALING_KEY=base64.urlsafe_b64encode(b"w" * 32).decode()):
+        second = two_factor_enrolment_start(user=AgencyMembershipFactory().user)  # under a third key
+    before = (_raw_secret(first), _raw_secret(second))
+    monkeypatch.setenv("OLD_SECRET_KEY", settings.SECRET_KEY)
+    with override_settings(SEALING_KEY=OTHER_KEY), pytest.raises(CommandError, match=f"row {second.pk}"):
+        call_command("rekey")
+    assert (_raw_secret(first), _raw_secret(second)) == before  # the first one's re-sealing was rolled back

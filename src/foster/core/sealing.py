@@ -32,20 +32,37 @@ class SealBroken(Exception):
     """A sealed value does not open with this deployment's key (the key changed, or the value was altered)."""
 
 
-def sealing_key() -> bytes:
-    """The 32-byte key: ``settings.SEALING_KEY`` decoded, or derived from ``SECRET_KEY``."""
-    configured = getattr(settings, "SEALING_KEY", "")
-    if configured:
+def key_from(sealing_key_text: str, secret_key: str, name: str = "FOSTER_SEALING_KEY") -> bytes:
+    """The 32-byte key given as URL-safe base64 (``sealing_key_text``), or, when that is empty,
+    derived from ``secret_key`` with HKDF-SHA256."""
+    if sealing_key_text:
         try:
-            key = base64.urlsafe_b64decode(configured.encode("ascii") + b"=" * (-len(configured) % 4))
+            key = base64.urlsafe_b64decode(sealing_key_text.encode("ascii") + b"=" * (-len(sealing_key_text) % 4))
         except (ValueError, UnicodeEncodeError) as error:
-            raise ImproperlyConfigured("FOSTER_SEALING_KEY must be URL-safe base64.") from error
+            raise ImproperlyConfigured(f"{name} must be URL-safe base64.") from error
         if len(key) != 32:
-            raise ImproperlyConfigured("FOSTER_SEALING_KEY must be 32 bytes (44 characters of base64).")
+            raise ImproperlyConfigured(f"{name} must be 32 bytes (44 characters of base64).")
         return key
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"foster.core.sealing", info=b"v1").derive(
-        settings.SECRET_KEY.encode("utf-8")
+        secret_key.encode("utf-8")
     )
+
+
+def sealing_key() -> bytes:
+    """This deployment's key: ``settings.SEALING_KEY`` decoded, or derived from ``SECRET_KEY``."""
+    return key_from(getattr(settings, "SEALING_KEY", ""), settings.SECRET_KEY)
+
+
+def sealed_fields() -> list[SealedCharField]:
+    """Every ``SealedCharField`` of the installed models."""
+    from django.apps import apps
+
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, SealedCharField) and field.model is model
+    ]
 
 
 def is_sealed(value: str) -> bool:
@@ -73,7 +90,8 @@ def unseal(value: str, purpose: str, key: bytes | None = None) -> str:
     except (InvalidTag, ValueError) as error:
         raise SealBroken(
             f"A sealed {purpose} does not open with this deployment's key: was SECRET_KEY or "
-            "FOSTER_SEALING_KEY changed? The owner must enrol again (staff can reset it)."
+            "FOSTER_SEALING_KEY changed? Run `foster rekey` with the old key (docs/deployment.md), or the "
+            "owner enrols again (staff can reset the device)."
         ) from error
 
 
