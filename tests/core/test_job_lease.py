@@ -8,13 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
+from django.db.models import QuerySet
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from foster.core import services as core_services
 from foster.core.choices import JobStatus
 from foster.core.jobs import Heartbeat, JobLeaseLost, job_running
 from foster.core.models import Job
@@ -147,3 +152,30 @@ def test_the_heartbeat_renews_the_lease_of_a_running_job_until_stopped() -> None
         time.sleep(0.05)
     heartbeat.stop()
     assert not heartbeat._thread.is_alive()
+
+
+def test_a_progress_write_waits_out_sqlites_table_lock_but_not_other_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the test suite's shared-cache SQLite a page being served locks the job table for a moment;
+    the worker's write tries again instead of failing the job. Any other database error still raises."""
+    job = _running_job()
+    real_update = QuerySet.update
+    failures = [OperationalError("database table is locked: core_job")] * 2
+
+    def flaky_update(self: QuerySet[Any], **fields: Any) -> int:
+        if failures:
+            raise failures.pop()
+        return real_update(self, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", flaky_update)
+    monkeypatch.setattr(core_services, "connection", SimpleNamespace(vendor="sqlite"))
+    assert job_progress(job_id=job.pk, done=3, total=10) is True
+    assert failures == [] and Job.objects.get(pk=job.pk).done == 3
+
+    failures.append(OperationalError("no such column: done"))
+    with pytest.raises(OperationalError, match="no such column"):
+        job_progress(job_id=job.pk, done=4)
+    failures.append(OperationalError("database table is locked: core_job"))
+    monkeypatch.setattr(core_services, "connection", SimpleNamespace(vendor="postgresql"))  # only SQLite's lock
+    with pytest.raises(OperationalError, match="locked"):
+        job_progress(job_id=job.pk, done=5)
+    assert Job.objects.get(pk=job.pk).done == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import models
+from django.db import OperationalError, connection, models
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -145,6 +146,26 @@ def _lease_until(now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()) + dt.timedelta(seconds=job_lease_seconds())
 
 
+SQLITE_LOCK_PATIENCE_SECONDS = 10.0
+
+
+def _updated_when_unlocked(queryset: models.QuerySet[Job], **fields: Any) -> int:
+    """``queryset.update(**fields)``, tried again while SQLite answers "table is locked".
+
+    SQLite databases in shared-cache mode (the test suite's in-memory database, shared by the live
+    server's threads) lock tables and fail at once instead of waiting out the busy timeout, so a
+    worker's progress write could fail only because a page was being served. PostgreSQL and a
+    file database (which waits out its timeout) never see this; other errors pass through."""
+    deadline = time.monotonic() + SQLITE_LOCK_PATIENCE_SECONDS
+    while True:
+        try:
+            return queryset.update(**fields)
+        except OperationalError as error:
+            if connection.vendor != "sqlite" or "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def job_progress(*, job_id: int, done: int, total: int | None = None, message: str | None = None) -> bool:
     """Record how far a running job has got and renew its lease (a single UPDATE; safe to call often).
 
@@ -156,19 +177,25 @@ def job_progress(*, job_id: int, done: int, total: int | None = None, message: s
         fields["total"] = total
     if message is not None:
         fields["message"] = message
-    return bool(Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES).update(**fields))
+    return bool(_updated_when_unlocked(Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES), **fields))
 
 
 def job_heartbeat(*, job_id: int) -> bool:
     """Renew a running job's lease without other change; False if the job is not running any more."""
-    return bool(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(lease_expires_at=_lease_until()))
+    return bool(
+        _updated_when_unlocked(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING), lease_expires_at=_lease_until())
+    )
 
 
 def _job_end(job_id: int, status: str, message: str, result: dict[str, Any]) -> bool:
     """End a job that has not finished yet (one swept or cancelled meanwhile keeps its outcome)."""
     return bool(
-        Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES).update(
-            status=status, message=message, result=result, lease_expires_at=None
+        _updated_when_unlocked(
+            Job.objects.filter(pk=job_id, status__in=UNFINISHED_JOB_STATUSES),
+            status=status,
+            message=message,
+            result=result,
+            lease_expires_at=None,
         )
     )
 
