@@ -27,7 +27,7 @@ from foster.cohorts.models import (
     ProgramPartnership,
 )
 from foster.cohorts.selectors import selected_applications
-from foster.core.services import audit_event_record, fields_save
+from foster.core.services import audit_event_record, locked_update
 from foster.finance.services import fund_invest
 from foster.programs.models import Call, Program
 
@@ -99,12 +99,7 @@ def partner_update(*, user: Any, partner: PartnerOrganisation, data: PartnerData
     errors = _partner_errors(data, partner)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        locked = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
-        changes = fields_save(locked, _partner_fields(data))
-        if changes:
-            audit_event_record(actor=user, action="cohorts.partner_update", target=locked, changes=changes)
-    return locked
+    return locked_update(partner, _partner_fields(data), actor=user, action="cohorts.partner_update")
 
 
 def program_partner_link(
@@ -219,12 +214,7 @@ def cohort_update(*, user: Any, cohort: Cohort, data: CohortData) -> Cohort:
         "ends_on": data.ends_on,
         "partner_id": partner.pk if partner else None,
     }
-    with transaction.atomic():
-        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
-        changes = fields_save(locked, fields)
-        if changes:
-            audit_event_record(actor=user, action="cohorts.cohort_update", target=locked, changes=changes)
-    return locked
+    return locked_update(cohort, fields, actor=user, action="cohorts.cohort_update")
 
 
 def mentor_add(*, user: Any, cohort: Cohort, name: str, organisation: str, expertise: str) -> Mentor:

@@ -8,11 +8,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import OperationalError, connection, models
+from django.db import OperationalError, connection, models, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from foster.core.choices import JobStatus
 from foster.core.models import AuditEvent, Job, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 def jsonable(value: Any) -> Any:
@@ -45,6 +46,18 @@ def field_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, l
         for name, value in values.items()
         if getattr(instance, name) != value
     }
+
+
+def locked_update(instance: ModelT, values: dict[str, Any], *, actor: Any, action: str) -> ModelT:
+    """In one transaction: lock ``instance``'s row, ``fields_save`` the ``values`` and, when any
+    changed, audit them under ``action``. Returns the locked, updated row (the caller checked the
+    permission and validated the values)."""
+    with transaction.atomic():
+        locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        changes = fields_save(locked, values)
+        if changes:
+            audit_event_record(actor=actor, action=action, target=locked, changes=changes)
+    return locked
 
 
 def fields_save(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from foster.accounts.models import Agency, User
 from foster.core.choices import NotificationKind
 from foster.core.i18n import in_language
-from foster.core.services import Notice, audit_event_record, fields_save, notifications_send
+from foster.core.services import Notice, audit_event_record, locked_update, notifications_send
 from foster.engines.assignment import Application as EngineRequest
 from foster.engines.assignment import AssignmentProblem, AssignmentStatus, Reviewer, solve_assignment
 from foster.learning import questionnaire
@@ -241,12 +241,7 @@ def course_update(*, user: Any, course: Course, data: CourseData) -> Course:
     errors = _course_errors(data)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        locked = Course.objects.select_for_update().get(pk=course.pk)
-        changes = fields_save(locked, _course_fields(data))
-        if changes:
-            audit_event_record(actor=user, action="learning.course_update", target=locked, changes=changes)
-    return locked
+    return locked_update(course, _course_fields(data), actor=user, action="learning.course_update")
 
 
 def session_create(
@@ -575,12 +570,7 @@ def consultant_update(*, user: Any, consultant: Consultant, data: ConsultantData
     errors = _consultant_errors(data)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        locked = Consultant.objects.select_for_update().get(pk=consultant.pk)
-        changes = fields_save(locked, _consultant_fields(data))
-        if changes:
-            audit_event_record(actor=user, action="learning.consultant_update", target=locked, changes=changes)
-    return locked
+    return locked_update(consultant, _consultant_fields(data), actor=user, action="learning.consultant_update")
 
 
 @dataclass(frozen=True)
